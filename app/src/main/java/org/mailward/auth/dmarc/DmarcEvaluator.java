@@ -67,7 +67,6 @@ public final class DmarcEvaluator {
         List<String> dnsErrors = new ArrayList<>();
 
         PolicyDiscovery.OrgDomain fromOrg = discovery.organizationalDomain(from);
-        fromOrg.error().ifPresent(dnsErrors::add);
 
         // RFC 7489 3.1.1: DKIM alignment, every passing signature; any aligned one is enough.
         List<DmarcResult.DkimEvaluation> dkim = new ArrayList<>();
@@ -77,7 +76,7 @@ public final class DmarcEvaluator {
             if (sig.result() == DmarcInput.DkimVerdict.PASS) {
                 Optional<String> d = AuthorDomain.domain(sig.domain());
                 if (d.isPresent()) {
-                    aligned = aligned(d.get(), from, fromOrg, record.dkimAlignment(), discovery, dnsErrors);
+                    aligned = aligned(d.get(), from, record.dkimAlignment(), discovery, dnsErrors);
                 }
             }
             dkimAligned |= aligned;
@@ -94,7 +93,7 @@ public final class DmarcEvaluator {
             if (usable && s.result() == DmarcInput.SpfVerdict.PASS) {
                 Optional<String> d = AuthorDomain.domain(s.domain());
                 if (d.isPresent()) {
-                    aligned = aligned(d.get(), from, fromOrg, record.spfAlignment(), discovery, dnsErrors);
+                    aligned = aligned(d.get(), from, record.spfAlignment(), discovery, dnsErrors);
                 }
             }
             spfAligned = aligned;
@@ -189,23 +188,11 @@ public final class DmarcEvaluator {
         return disposition;
     }
 
-    private boolean aligned(String domain, String from, PolicyDiscovery.OrgDomain fromOrg, Alignment mode,
-                            PolicyDiscovery discovery, List<String> dnsErrors) {
-        if (domain.equals(from)) {
-            return true; // RFC 7489 3.1: identical domains align in both modes
-        }
-        if (mode == Alignment.STRICT) {
-            return false;
-        }
-        if (fromOrg.error().isPresent()) {
-            return false;
-        }
-        PolicyDiscovery.OrgDomain org = discovery.organizationalDomain(domain);
-        if (org.error().isPresent()) {
-            dnsErrors.add(org.error().get());
-            return false;
-        }
-        return org.domain().equals(fromOrg.domain());
+    private static boolean aligned(String domain, String from, Alignment mode, PolicyDiscovery discovery,
+                                   List<String> dnsErrors) {
+        IdentifierAlignment.Check c = IdentifierAlignment.check(domain, from, mode, discovery);
+        c.error().filter(e -> !dnsErrors.contains(e)).ifPresent(dnsErrors::add);
+        return c.aligned();
     }
 
     private static List<DmarcResult.DkimEvaluation> dkimUnaligned(DmarcInput input) {

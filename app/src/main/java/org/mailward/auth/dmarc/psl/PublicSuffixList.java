@@ -237,7 +237,7 @@ public final class PublicSuffixList {
         if (domain == null) {
             return Optional.empty();
         }
-        return toAscii(domain).map(d -> d.split("\\.", -1));
+        return toAscii(domain).filter(d -> d.indexOf('*') < 0).map(d -> d.split("\\.", -1));
     }
 
     /** Lower-case A-label form, or empty when a label is empty or IDNA refuses the name. */
@@ -259,6 +259,13 @@ public final class PublicSuffixList {
         for (String label : ascii.split("\\.", -1)) {
             if (label.isEmpty() || label.length() > 63) {
                 return Optional.empty();
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                // LDH (plus "_", seen in service names); "*" is let through for the rule parser to reject.
+                if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '*')) {
+                    return Optional.empty();
+                }
             }
         }
         return Optional.of(ascii);
