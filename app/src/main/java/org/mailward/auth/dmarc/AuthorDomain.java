@@ -202,7 +202,7 @@ public final class AuthorDomain {
             int gt = mailbox.indexOf('>', lt);
             return (gt < 0 ? mailbox.substring(lt + 1) : mailbox.substring(lt + 1, gt)).strip();
         }
-        return mailbox.replaceAll("[\\s]+", "");
+        return mailbox.strip();
     }
 
     private static int lastAtOutsideQuotes(String addr) {
