@@ -51,6 +51,43 @@ public final class AuthenticationResultsParser {
         }
     }
 
+    /** RFC 8617 4.1.1 AAR: the instance tag, then an authres-payload. */
+    static ArcAuthenticationResults.Parse parseAar(String fieldValue) {
+        if (fieldValue == null) {
+            return new ArcAuthenticationResults.Parse.Malformed("no value", 0);
+        }
+        if (fieldValue.length() > MAX_LENGTH) {
+            return new ArcAuthenticationResults.Parse.Malformed("field longer than " + MAX_LENGTH + " characters", MAX_LENGTH);
+        }
+        AuthenticationResultsParser p = new AuthenticationResultsParser(fieldValue);
+        try {
+            p.cfws();
+            String tag = p.keyword("instance tag i=");
+            if (!tag.equals("i")) {
+                throw new Malformed("expected the instance tag i= (RFC 8617 4.1.1), found '" + tag + "'", 0);
+            }
+            p.cfws();
+            p.expect('=', "'=' after i");
+            p.cfws();
+            int start = p.pos;
+            while (p.pos < p.s.length() && isDigit(p.s.charAt(p.pos))) {
+                p.pos++;
+            }
+            if (p.pos == start || p.pos - start > 2) {
+                throw new Malformed("instance must be 1 to 50 (RFC 8617 4.2.1)", start);
+            }
+            int instance = Integer.parseInt(p.s.substring(start, p.pos));
+            if (instance < 1 || instance > 50) {
+                throw new Malformed("instance " + instance + " is outside 1 to 50 (RFC 8617 4.2.1)", start);
+            }
+            p.cfws();
+            p.expect(';', "';' after the instance");
+            return new ArcAuthenticationResults.Parse.Parsed(new ArcAuthenticationResults(instance, p.payload()));
+        } catch (Malformed m) {
+            return new ArcAuthenticationResults.Parse.Malformed(m.getMessage(), m.at);
+        }
+    }
+
     /** Reads only the authserv-id at the start (RFC 8601 5 removal check); empty when there is none. */
     static Optional<String> leadingAuthservId(String fieldValue) {
         if (fieldValue == null || fieldValue.length() > MAX_LENGTH) {

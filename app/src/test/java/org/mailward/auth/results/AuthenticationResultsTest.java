@@ -126,6 +126,23 @@ class AuthenticationResultsTest {
     }
 
     @Test
+    void arcAuthenticationResults() {
+        ArcAuthenticationResults.Parse p = ArcAuthenticationResults.parse(
+                " i=2; lists.example.org;\r\n spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com");
+        assertThat(p).isInstanceOf(ArcAuthenticationResults.Parse.Parsed.class);
+        ArcAuthenticationResults aar = ((ArcAuthenticationResults.Parse.Parsed) p).aar();
+        assertThat(aar.instance()).isEqualTo(2);
+        assertThat(aar.results().authservId()).isEqualTo("lists.example.org");
+        assertThat(aar.results().results()).extracting(ResultInfo::method).containsExactly("spf", "dkim");
+        assertThat(aar.value()).isEqualTo("i=2; lists.example.org; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com");
+        assertThat(ArcAuthenticationResults.parse(aar.value())).isEqualTo(p);
+        assertThat(ArcAuthenticationResults.parse("i=0; a.example; none")).isInstanceOf(ArcAuthenticationResults.Parse.Malformed.class);
+        assertThat(ArcAuthenticationResults.parse("i=51; a.example; none")).isInstanceOf(ArcAuthenticationResults.Parse.Malformed.class);
+        assertThat(ArcAuthenticationResults.parse("a.example; none")).isInstanceOf(ArcAuthenticationResults.Parse.Malformed.class);
+        assertThat(ArcAuthenticationResults.parse("i=1 a.example; none")).isInstanceOf(ArcAuthenticationResults.Parse.Malformed.class);
+    }
+
+    @Test
     void fuzzParserNeverThrows() {
         long seed = new Random().nextLong();
         Random r = new Random(seed);
@@ -148,6 +165,8 @@ class AuthenticationResultsTest {
                 }
                 AuthenticationResultsParse p = AuthenticationResults.parse(s);
                 AuthenticationResults.claims(s, "example.com");
+                ArcAuthenticationResults.parse(s);
+                ArcAuthenticationResults.parse("i=1; " + s);
                 if (p instanceof AuthenticationResultsParse.Parsed parsed) {
                     ok++;
                     // whatever parses renders to a field that parses back to the same value
