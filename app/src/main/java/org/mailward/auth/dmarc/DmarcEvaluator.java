@@ -11,8 +11,9 @@ import org.mailward.dns.Resolver;
 /**
  * Evaluates DMARC for one message: Author Domain → policy discovery → identifier alignment → the policy that
  * applies → sampling / test mode → overrides (RFC 7489 6.6; DMARCbis). Safe for concurrent use (each call builds
- * its own {@link PolicyDiscovery}); the {@link RandomGenerator} must then be thread-safe too, or one evaluator used
- * per thread.
+ * its own {@link PolicyDiscovery}); the {@link RandomGenerator} must then be thread-safe too (in production
+ * {@code ThreadLocalRandom.current()} or a {@code java.util.Random}; in tests a seeded {@code SplittableRandom} per
+ * evaluator).
  *
  * <p>Sampling: a failing message whose policy is not none is subject to the policy when
  * {@code random.nextInt(100) < pct} (RFC 7489 6.6.4); otherwise the next less strict policy applies and the reason

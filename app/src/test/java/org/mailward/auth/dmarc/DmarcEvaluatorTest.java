@@ -130,4 +130,38 @@ class DmarcEvaluatorTest {
         assertThat(r.verdict()).isEqualTo(DmarcVerdict.FAIL);
         assertThat(r.spf().orElseThrow().aligned()).isFalse();
     }
+    /** Fuzz: hostile From fields, envelope addresses and DKIM/SPF domains never make evaluate() throw. */
+    @Test
+    void fuzzEvaluateNeverThrows() {
+        long seed = new Random().nextLong();
+        Random r = new Random(seed);
+        List<String> froms = List.of("a@example.com", "\"x\" <a@mail.example.com>", "a@sampled.example", "G: a@example.com;");
+        List<String> domains = List.of("example.com", "mail.example.com", "", ".", "a..b", "EXAMPLE.COM.", "bücher.example", "[1.2.3.4]");
+        DmarcEvaluator e = new DmarcEvaluator(ZONE, PublicSuffixList.bundled(),
+                DmarcOptions.defaults().withTrustedArcSealers(java.util.Set.of("example.com")), new SplittableRandom(seed));
+        try {
+            for (int i = 0; i < 3000; i++) {
+                DmarcInput.Builder b = DmarcInput.builder();
+                for (int k = r.nextInt(3); k > 0; k--) {
+                    b.from(DmarcRecordParserTest.mutate(froms.get(r.nextInt(froms.size())), r));
+                }
+                b.mailFrom(r.nextBoolean() ? "" : "x@" + domains.get(r.nextInt(domains.size())));
+                b.spf(domains.get(r.nextInt(domains.size())), DmarcInput.SpfScope.values()[r.nextInt(2)],
+                        DmarcInput.SpfVerdict.values()[r.nextInt(DmarcInput.SpfVerdict.values().length)]);
+                b.dkim(DmarcRecordParserTest.mutate(domains.get(r.nextInt(domains.size())), r), "s",
+                        DmarcInput.DkimVerdict.values()[r.nextInt(DmarcInput.DkimVerdict.values().length)]);
+                if (r.nextBoolean()) {
+                    b.arc(DmarcInput.ArcChain.values()[r.nextInt(3)], r.nextBoolean() ? List.of() : List.of("Example.COM"));
+                }
+                DmarcResult res = e.evaluate(b.build());
+                assertThat(res.verdict()).isNotNull();
+                DmarcAuthResults.resultInfo(res);
+                if (res.verdict() == DmarcVerdict.PASS) {
+                    assertThat(res.disposition()).isEqualTo(Policy.NONE);
+                }
+            }
+        } catch (RuntimeException | AssertionError ex) {
+            throw new AssertionError("fuzz seed " + seed + ": " + ex, ex);
+        }
+    }
 }
