@@ -118,7 +118,8 @@ public final class DomainEvidence {
             if (h.isIpLiteral()) {
                 continue;
             }
-            for (InetAddress addr : h.addresses().stream().limit(10).toList()) {
+            // Non-routable addresses (MX-HOST-PRIVATE-IP) are not probed: they are not the internet's view of the MX.
+            for (InetAddress addr : h.addresses().stream().filter(x -> !MxChecks.nonRoutable(x, config.treatAsPublic())).limit(10).toList()) {
                 futures.add(probes.probe(addr, config.smtpPort(), h.name()).thenApply(r -> new ProbedAddress(h, addr, r)));
             }
         }

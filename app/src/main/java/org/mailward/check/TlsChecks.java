@@ -137,10 +137,14 @@ public final class TlsChecks implements AreaCheck {
         }
         Optional<Handshake> fwd = r.handshake(SmtpTlsProber.ORDER_FORWARD).filter(Handshake::completed);
         Optional<Handshake> rev = r.handshake(SmtpTlsProber.ORDER_REVERSE).filter(Handshake::completed);
-        if (fwd.isPresent() && rev.isPresent()
-                && CipherClass.of(rev.get().cipherSuite()).ordinal() > CipherClass.of(fwd.get().cipherSuite()).ordinal()) {
+        boolean goodAvailable = ok(r, SmtpTlsProber.GOOD);
+        boolean followsClient = fwd.isPresent() && rev.isPresent()
+                && CipherClass.of(rev.get().cipherSuite()).ordinal() > CipherClass.of(fwd.get().cipherSuite()).ordinal();
+        boolean prefersWeak = fwd.isPresent() && goodAvailable && CipherClass.of(fwd.get().cipherSuite()) != CipherClass.GOOD;
+        if (followsClient || prefersWeak) {
             out.add(Finding.of(Rule.TLS_NO_SERVER_PREFERENCE, s)
-                    .summary(s + " follows the client's order: offered weak-first it picks " + rev.get().cipherSuite())
+                    .summary(followsClient ? s + " follows the client's order: offered weak-first it picks " + rev.get().cipherSuite()
+                            : s + " prefers " + fwd.get().cipherSuite() + " although good suites are available")
                     .detail("good-first offer: " + fwd.get().cipherSuite() + "; weak-first offer: " + rev.get().cipherSuite())
                     .why("Clients with poor preferences get a weak suite although a good one is available.").evidence(hsEv).build());
         }
