@@ -72,6 +72,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
     private static final BouncyCastleJsseProvider JSSE = legacyJsse();
     private final ServerSocket server;
     private final Setup setup;
@@ -85,6 +86,8 @@ public final class FakeSmtpServer implements AutoCloseable {
      * (The product's prober does not use JSSE at all.)
      */
     private static synchronized BouncyCastleJsseProvider legacyJsse() {
+        // BC JSSE logs every connection at INFO through java.util.logging: keep test output readable.
+        QUIET.setLevel(java.util.logging.Level.SEVERE);
         String saved = Security.getProperty("jdk.tls.disabledAlgorithms");
         try {
             Security.setProperty("jdk.tls.disabledAlgorithms", "");
