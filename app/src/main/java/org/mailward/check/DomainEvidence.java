@@ -101,6 +101,14 @@ public final class DomainEvidence {
         // Bounded: a hostile MX RRset of thousands of hosts is checked on its first 50 hosts only.
         seen.entrySet().stream().limit(50).forEach(e -> {
             String h = e.getKey();
+            if (h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || h.contains(":")) {
+                // An IP literal as exchange (MX-HOST-ALIAS-OR-LITERAL): its addresses are not looked up.
+                DnsAnswer none = new DnsAnswer(h, RecordType.A, org.mailward.dns.DnsStatus.NODATA, List.of(), List.of(), false, 0,
+                        "not asked: the exchange is an IP literal");
+                out.add(new MailHost(h, e.getValue()[0], e.getValue()[1], none, new DnsAnswer(h, RecordType.AAAA,
+                        org.mailward.dns.DnsStatus.NODATA, List.of(), List.of(), false, 0, "not asked: the exchange is an IP literal")));
+                return;
+            }
             DnsAnswer a = dns.query(h, RecordType.A);
             DnsAnswer aaaa = dns.query(h, RecordType.AAAA);
             out.add(new MailHost(h, e.getValue()[0], e.getValue()[1], a, aaaa));

@@ -58,7 +58,6 @@ public final class MxChecks implements AreaCheck {
         boolean anyAaaa = false;
         boolean anyAddress = false;
         for (MailHost h : hosts) {
-            List<Evidence> hEv = List.of(ev.evidence(h.name(), RecordType.A), ev.evidence(h.name(), RecordType.AAAA));
             if (h.isIpLiteral()) {
                 out.add(Finding.of(Rule.MX_HOST_ALIAS_OR_LITERAL, h.name()).severity(Severity.ERROR)
                         .summary("MX exchange " + h.name() + " is an IP address written as a host name")
@@ -72,6 +71,7 @@ public final class MxChecks implements AreaCheck {
                         .why(".invalid names never resolve: mail to this MX is lost.").evidence(mxEv).build());
                 continue;
             }
+            List<Evidence> hEv = List.of(ev.evidence(h.name(), RecordType.A), ev.evidence(h.name(), RecordType.AAAA));
             if (!h.a().cnameChain().isEmpty() || !h.aaaa().cnameChain().isEmpty()) {
                 List<String> chain = !h.a().cnameChain().isEmpty() ? h.a().cnameChain() : h.aaaa().cnameChain();
                 out.add(Finding.of(Rule.MX_HOST_ALIAS_OR_LITERAL, h.name()).severity(Severity.WARN)

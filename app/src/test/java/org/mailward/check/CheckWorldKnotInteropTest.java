@@ -56,7 +56,7 @@ class CheckWorldKnotInteropTest {
                 for (String d : domains) {
                     Set<String> want = new TreeSet<>(world.expected().get(d));
                     if (!reports.get(d).ids().equals(want)) {
-                        mismatches.add(d + ": expected " + want + " got " + reports.get(d).ids());
+                        mismatches.add(d + ": expected " + want + " got " + reports.get(d).ids() + " " + reports.get(d).findings().stream().filter(f -> f.id().startsWith("GEN")).map(Finding::subject).toList());
                     }
                 }
                 assertThat(mismatches).isEmpty();
