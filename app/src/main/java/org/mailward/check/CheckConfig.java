@@ -1,0 +1,146 @@
+package org.mailward.check;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.mailward.dns.Resolver;
+
+/**
+ * Everything a check run depends on, injected (STYLE.md "Injected world"): resolver, clock, trust anchors, ports and
+ * time limits. Immutable; build with {@link #builder(Resolver)}.
+ *
+ * @param resolver          the shared resolver (usually caching, shared by every domain of a batch)
+ * @param resolverLabel     how evidence names the resolver
+ * @param clock             "now" for certificate expiry and evidence timestamps ({@code --at})
+ * @param smtpPort          port probed on each MX address (25; tests use a free local port)
+ * @param probeSmtp         whether to open SMTP connections at all
+ * @param connectTimeout    TCP connect timeout of the SMTP and HTTPS probes
+ * @param readTimeout       read timeout of the SMTP and HTTPS probes
+ * @param connectionDeadline hard limit on one connection
+ * @param ehloName          the name the prober sends in EHLO
+ * @param egressVerified    outbound port 25 from this machine is known to work (else an unreachable MX is
+ *                          INCONCLUSIVE, CHECKS.md MX-UNREACHABLE)
+ * @param trustAnchors      the public trust store used for CERT-UNTRUSTED and the MTA-STS policy host
+ * @param httpsPort         port of the MTA-STS policy host (443)
+ * @param policyMaxBytes    MTA-STS policy size cap (64 KiB)
+ * @param profile           forced profile; empty: UK for UK-government domain suffixes, else generic
+ * @param treatAsPublic     address prefixes (CIDR) not reported by MX-HOST-PRIVATE-IP (a lab or test network)
+ * @param approvedMx        approved MX host names (MX-DUPLICATE-OR-UNAPPROVED); empty: no list
+ * @param nonSending        the user says the domain sends no mail (UK-NONSENDING-*)
+ * @param ukTlsRptCentral   the UK central TLS-RPT address (UK-TLSRPT-CENTRAL); empty when central reporting is off
+ * @param probeCacheTtl     how long a probe of one IP is reused
+ */
+public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, int smtpPort, boolean probeSmtp,
+                          Duration connectTimeout, Duration readTimeout, Duration connectionDeadline, String ehloName,
+                          boolean egressVerified, Set<X509Certificate> trustAnchors, int httpsPort, int policyMaxBytes,
+                          Optional<Profile> profile, List<String> treatAsPublic, Set<String> approvedMx, boolean nonSending,
+                          String ukTlsRptCentral, Duration probeCacheTtl) {
+
+    /** Rule profiles of CHECKS.md: {@code [UK]} rules apply only under UK. */
+    public enum Profile { UK, GENERIC }
+
+    public static final String UK_TLSRPT_CENTRAL = "mailto:tls-rua@mailcheck.service.ncsc.gov.uk";
+
+    public CheckConfig {
+        trustAnchors = Set.copyOf(trustAnchors);
+        treatAsPublic = List.copyOf(treatAsPublic);
+        approvedMx = Set.copyOf(approvedMx);
+    }
+
+    /** The profile for one domain: forced, or UK for the UK-government suffixes of CHECKS.md. */
+    public Profile profileFor(String domain) {
+        if (profile.isPresent()) {
+            return profile.get();
+        }
+        String d = Resolver.normalise(domain);
+        for (String s : List.of("gov.uk", "gov.scot", "gov.wales", "llyw.cymru", "nhs.uk", "police.uk")) {
+            if (d.equals(s) || d.endsWith("." + s)) {
+                return Profile.UK;
+            }
+        }
+        return Profile.GENERIC;
+    }
+
+    public static Builder builder(Resolver resolver) {
+        return new Builder(resolver);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(resolver);
+        b.resolverLabel = resolverLabel;
+        b.clock = clock;
+        b.smtpPort = smtpPort;
+        b.probeSmtp = probeSmtp;
+        b.connectTimeout = connectTimeout;
+        b.readTimeout = readTimeout;
+        b.connectionDeadline = connectionDeadline;
+        b.ehloName = ehloName;
+        b.egressVerified = egressVerified;
+        b.trustAnchors = trustAnchors;
+        b.httpsPort = httpsPort;
+        b.policyMaxBytes = policyMaxBytes;
+        b.profile = profile;
+        b.treatAsPublic = treatAsPublic;
+        b.approvedMx = approvedMx;
+        b.nonSending = nonSending;
+        b.ukTlsRptCentral = ukTlsRptCentral;
+        b.probeCacheTtl = probeCacheTtl;
+        return b;
+    }
+
+    public static final class Builder {
+        private final Resolver resolver;
+        private String resolverLabel = "resolver";
+        private Clock clock = Clock.systemUTC();
+        private int smtpPort = 25;
+        private boolean probeSmtp = true;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(10);
+        private Duration connectionDeadline = Duration.ofSeconds(30);
+        private String ehloName = "mailward-check.invalid";
+        private boolean egressVerified;
+        private Set<X509Certificate> trustAnchors;
+        private int httpsPort = 443;
+        private int policyMaxBytes = 64 * 1024;
+        private Optional<Profile> profile = Optional.empty();
+        private List<String> treatAsPublic = List.of();
+        private Set<String> approvedMx = Set.of();
+        private boolean nonSending;
+        private String ukTlsRptCentral = UK_TLSRPT_CENTRAL;
+        private Duration probeCacheTtl = Duration.ofHours(1);
+
+        private Builder(Resolver resolver) {
+            this.resolver = resolver;
+        }
+
+        public Builder resolverLabel(String v) { resolverLabel = v; return this; }
+        public Builder clock(Clock v) { clock = v; return this; }
+        public Builder smtpPort(int v) { smtpPort = v; return this; }
+        public Builder probeSmtp(boolean v) { probeSmtp = v; return this; }
+        public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+        public Builder readTimeout(Duration v) { readTimeout = v; return this; }
+        public Builder connectionDeadline(Duration v) { connectionDeadline = v; return this; }
+        public Builder ehloName(String v) { ehloName = v; return this; }
+        public Builder egressVerified(boolean v) { egressVerified = v; return this; }
+        public Builder trustAnchors(Set<X509Certificate> v) { trustAnchors = v; return this; }
+        public Builder httpsPort(int v) { httpsPort = v; return this; }
+        public Builder policyMaxBytes(int v) { policyMaxBytes = v; return this; }
+        public Builder profile(Profile v) { profile = Optional.ofNullable(v); return this; }
+        public Builder treatAsPublic(List<String> v) { treatAsPublic = v; return this; }
+        public Builder approvedMx(Set<String> v) { approvedMx = v.stream().map(Resolver::normalise).collect(java.util.stream.Collectors.toSet()); return this; }
+        public Builder nonSending(boolean v) { nonSending = v; return this; }
+        public Builder ukTlsRptCentral(String v) { ukTlsRptCentral = v.toLowerCase(Locale.ROOT); return this; }
+        public Builder probeCacheTtl(Duration v) { probeCacheTtl = v; return this; }
+
+        public CheckConfig build() {
+            Set<X509Certificate> anchors = trustAnchors != null ? trustAnchors : TrustStores.jdkDefault();
+            return new CheckConfig(resolver, resolverLabel, clock, smtpPort, probeSmtp, connectTimeout, readTimeout, connectionDeadline,
+                    ehloName, egressVerified, anchors, httpsPort, policyMaxBytes, profile, treatAsPublic, approvedMx, nonSending,
+                    ukTlsRptCentral, probeCacheTtl);
+        }
+    }
+}

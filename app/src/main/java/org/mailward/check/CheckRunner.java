@@ -1,0 +1,98 @@
+package org.mailward.check;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.mailward.check.probe.PolicyFetcher;
+import org.mailward.check.probe.ProbeCache;
+import org.mailward.check.probe.SmtpTlsProber;
+import org.mailward.dns.Resolver;
+
+/**
+ * Checks domains: gathers each domain's evidence once ({@link DomainEvidence}) and runs the areas in order, then
+ * GEN-DNS-INCONCLUSIVE over every failed lookup. Batches run on virtual threads with at most {@code concurrency}
+ * domains in flight (a semaphore); SMTP probes are shared per IP through one {@link ProbeCache} for the whole run.
+ *
+ * <pre>
+ *   domain ─► GEN-DOMAIN-NXDOMAIN? ─► MX ─► PTR ─► TLS ─► CERT ─► TLSRPT ─► MTASTS ─► DNSSEC/DANE ─► UK ─► GEN-DNS-INCONCLUSIVE
+ *                 (stop if missing)    └──────────── DomainEvidence (DNS answers, probes, policy) ────────────┘
+ * </pre>
+ *
+ * The DMARC, SPF, DKIM and REPORTAUTH areas are not here yet: they wait for the shared parsers of auth.*.
+ */
+public final class CheckRunner {
+
+    private final CheckConfig config;
+    private final ProbeCache probes;
+    private final PolicyFetcher fetcher;
+    private final List<AreaCheck> areas;
+
+    public CheckRunner(CheckConfig config) {
+        this.config = config;
+        this.probes = new ProbeCache(new SmtpTlsProber(config.connectTimeout(), config.readTimeout(), config.connectionDeadline(),
+                config.ehloName()), config.clock(), config.probeCacheTtl());
+        this.fetcher = new PolicyFetcher(config.connectTimeout(), config.readTimeout(), config.connectionDeadline(), config.policyMaxBytes());
+        this.areas = List.of(new MxChecks(), new PtrChecks(), new TlsChecks(), new CertChecks(), new TlsRptChecks(),
+                new MtaStsChecks(), new DnssecDaneChecks(), new UkChecks());
+    }
+
+    /** The areas this runner evaluates, in order (GEN first). */
+    public List<Area> areas() {
+        List<Area> a = new ArrayList<>();
+        a.add(Area.GEN);
+        areas.forEach(x -> a.add(x.area()));
+        return a;
+    }
+
+    public DomainReport check(String domainName) {
+        long start = System.nanoTime();
+        String domain = Resolver.normalise(domainName);
+        DnsLookups dns = new DnsLookups(config.resolver(), config.resolverLabel(), config.clock());
+        DomainEvidence ev = new DomainEvidence(domain, config, dns, probes, fetcher);
+        List<Finding> findings = new ArrayList<>(GeneralChecks.domainMissing(ev));
+        List<String> manual = List.of();
+        if (findings.isEmpty()) {
+            for (AreaCheck area : areas) {
+                findings.addAll(area.check(ev, List.copyOf(findings)));
+            }
+            manual = UkChecks.manualItems(ev);
+        }
+        findings.addAll(GeneralChecks.inconclusive(ev));
+        return new DomainReport(domain, DomainReport.statusOf(findings), DomainReport.areaStatuses(areas(), findings), findings, manual,
+                dns.questions(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Checks every domain with at most {@code concurrency} in flight; {@code sink} receives each report as it
+     * finishes (called from several threads, one call at a time). A bug in one domain's check becomes an internal
+     * error for that domain only.
+     */
+    public void checkAll(List<String> domains, int concurrency, Consumer<DomainReport> sink) throws InterruptedException {
+        Semaphore permits = new Semaphore(Math.max(1, concurrency));
+        Object lock = new Object();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String d : domains) {
+                permits.acquire();
+                ex.submit(() -> {
+                    try {
+                        DomainReport r = check(d);
+                        synchronized (lock) {
+                            sink.accept(r);
+                        }
+                    } finally {
+                        permits.release();
+                    }
+                    return null;
+                });
+            }
+        }
+    }
+
+    /** Number of distinct SMTP addresses probed so far in this run. */
+    public int probedAddresses() {
+        return probes.size();
+    }
+}

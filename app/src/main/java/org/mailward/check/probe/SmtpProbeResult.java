@@ -1,0 +1,53 @@
+package org.mailward.check.probe;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything learnt from one SMTP server address (CHECKS.md 7 and 8): the greeting, EHLO, STARTTLS and a set of
+ * handshakes, each on its own connection.
+ *
+ * @param address        {@code ip:port}
+ * @param reach          whether a 220 greeting was obtained
+ * @param greeting       the greeting reply (bounded), empty if none
+ * @param greetingHost   the first word after 220 (the server's own name), if any
+ * @param ehlo           EHLO reply lines (bounded)
+ * @param starttls       STARTTLS advertised in the EHLO reply
+ * @param starttlsAccepted the STARTTLS command got 220
+ * @param authBeforeTls  AUTH mechanisms advertised before STARTTLS
+ * @param handshakes     handshake outcomes by test name (see {@link SmtpTlsProber} for the names)
+ * @param problem        what went wrong at the SMTP level, empty if nothing
+ * @param interrupted    a 421 or reset mid-test: the remaining TLS rules of this address are INCONCLUSIVE
+ */
+public record SmtpProbeResult(String address, Reach reach, String greeting, Optional<String> greetingHost, List<String> ehlo,
+                              boolean starttls, boolean starttlsAccepted, List<String> authBeforeTls,
+                              Map<String, Handshake> handshakes, String problem, boolean interrupted) {
+
+    /** How far the connection got. */
+    public enum Reach {
+        /** TCP connected and a 220 greeting arrived. */
+        GREETED,
+        /** The server answered 421 (or another 4xx): busy or rate limiting, not a verdict. */
+        TEMPORARILY_REFUSED,
+        /** TCP connected but no usable greeting (silence, garbage, 5xx). */
+        NO_GREETING,
+        /** TCP connect refused or timed out. */
+        UNREACHABLE
+    }
+
+    public SmtpProbeResult {
+        ehlo = List.copyOf(ehlo);
+        authBeforeTls = List.copyOf(authBeforeTls);
+        handshakes = Map.copyOf(handshakes);
+    }
+
+    public Optional<Handshake> handshake(String name) {
+        return Optional.ofNullable(handshakes.get(name));
+    }
+
+    /** The main handshake (best versions and suites offered), if it completed. */
+    public Optional<Handshake> best() {
+        return handshake(SmtpTlsProber.DEFAULT).filter(Handshake::completed);
+    }
+}

@@ -1,0 +1,113 @@
+package org.mailward.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.mailward.check.world.TestWorld;
+
+/**
+ * Runs the checker over the generated test world (zone-file resolver, local SMTP and HTTPS endpoints) and asserts,
+ * per domain, exactly the set of finding ids it was built to produce.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CheckWorldTest {
+
+    private TestWorld world;
+    private final Map<String, DomainReport> reports = new ConcurrentHashMap<>();
+    private long millis;
+
+    @BeforeAll
+    void run() throws Exception {
+        world = new TestWorld();
+        CheckRunner runner = new CheckRunner(world.config(world.resolver()).build());
+        long t0 = System.nanoTime();
+        runner.checkAll(new ArrayList<>(world.expected().keySet()), 8, r -> reports.put(r.domain(), r));
+        millis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("checked " + reports.size() + " domains in " + millis + " ms");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        world.close();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> eachDomainProducesExactlyItsFindings() {
+        return world.expected().entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+            DomainReport r = reports.get(e.getKey());
+            assertThat(r).as("report for " + e.getKey()).isNotNull();
+            assertThat(r.ids()).as(e.getKey() + " findings:\n" + describe(r)).isEqualTo(new TreeSet<>(e.getValue()));
+        }));
+    }
+
+    @Test
+    void statusFollowsSeverities() {
+        assertThat(reports.get("perfect.test").status()).isEqualTo(DomainReport.Status.PASS);
+        assertThat(reports.get("perfect.test").findings()).isEmpty();
+        assertThat(reports.get("nostarttls.test").status()).isEqualTo(DomainReport.Status.ERROR);
+        assertThat(reports.get("nostarttls.test").areas().get(Area.TLS)).isEqualTo(DomainReport.Status.ERROR);
+        assertThat(reports.get("nostarttls.test").areas().get(Area.CERT)).isEqualTo(DomainReport.Status.PASS);
+        // 421 greeting: MX-UNREACHABLE is INCONCLUSIVE, which never counts as a failure.
+        DomainReport busy = reports.get("busy.test");
+        assertThat(busy.findings()).filteredOn(f -> f.id().equals("MX-UNREACHABLE")).allMatch(f -> f.severity() == Severity.INCONCLUSIVE);
+        assertThat(busy.status()).isEqualTo(DomainReport.Status.WARNING); // from MTASTS-NO-RECORD / TLSRPT-NO-RECORD only
+        assertThat(reports.get("nx.test").findings()).hasSize(1);
+    }
+
+    @Test
+    void severitiesDependOnContext() {
+        assertThat(severity("partial.test", "MX-UNREACHABLE")).isEqualTo(Severity.WARN);
+        assertThat(severity("unreach.test", "MX-UNREACHABLE")).isEqualTo(Severity.ERROR);
+        assertThat(severity("stsnotcovered.test", "MTASTS-MX-NOT-COVERED")).isEqualTo(Severity.ERROR);
+        assertThat(severity("stswillfail.test", "MTASTS-ENFORCE-WILL-FAIL")).isEqualTo(Severity.ERROR);
+        assertThat(severity("cname.test", "MX-HOST-ALIAS-OR-LITERAL")).isEqualTo(Severity.WARN);
+        assertThat(severity("literal.test", "MX-HOST-ALIAS-OR-LITERAL")).isEqualTo(Severity.ERROR);
+        assertThat(severity("expiring.test", "CERT-EXPIRING")).isEqualTo(Severity.WARN);
+        assertThat(severity("mistyped.gov.uk", "UK-TLSRPT-CENTRAL")).isEqualTo(Severity.ERROR);
+        assertThat(severity("central.gov.uk", "UK-TLSRPT-CENTRAL")).isEqualTo(Severity.INFO);
+        assertThat(severity("bogus.test", "DNSSEC-BOGUS")).isEqualTo(Severity.INCONCLUSIVE);
+        assertThat(reports.get("central.gov.uk").manual()).anyMatch(m -> m.contains("emailsecurity@central.gov.uk"));
+    }
+
+    @Test
+    void hostileInputsFinishInBoundedTime() {
+        // Stalls (silent greeting, stalled handshake, dripping policy) are cut by the 6 s read timeout / 12 s deadline.
+        for (String d : List.of("silent.test", "stall.test", "stsslow.test", "garbage.test", "hugetxt.test", "manymx.test", "cnameloop.test")) {
+            assertThat(reports.get(d).millis()).as(d).isLessThan(30_000);
+        }
+        assertThat(millis).isLessThan(90_000);
+    }
+
+    @Test
+    void everyImplementedRuleIsTriggeredBySomeDomain() {
+        Set<String> triggered = new TreeSet<>();
+        world.expected().values().forEach(triggered::addAll);
+        assertThat(triggered).containsAll(ImplementedRules.IDS);
+    }
+
+    private Severity severity(String domain, String id) {
+        return reports.get(domain).findings().stream().filter(f -> f.id().equals(id)).map(Finding::severity)
+                .max((a, b) -> Integer.compare(a.rank(), b.rank())).orElseThrow();
+    }
+
+    private static String describe(DomainReport r) {
+        StringBuilder sb = new StringBuilder();
+        for (Finding f : r.findings()) {
+            sb.append("  ").append(f.id()).append(' ').append(f.severity()).append(' ').append(f.subject()).append(": ").append(f.summary())
+                    .append(f.detail().isEmpty() ? "" : " | " + f.detail()).append('\n');
+        }
+        return sb.toString();
+    }
+}

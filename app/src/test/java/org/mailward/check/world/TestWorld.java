@@ -1,0 +1,506 @@
+package org.mailward.check.world;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import org.mailward.check.CheckConfig;
+import org.mailward.dns.DnsAnswer;
+import org.mailward.dns.Resolver;
+import org.mailward.dns.ZoneFileResolver;
+
+/**
+ * A generated world for checker tests: one zone holding ~50 domains, each built to trigger specific CHECKS.md rules
+ * (and some perfect ones), SMTP endpoints on 127.0.0.N (all on one free port, one address per endpoint), and MTA-STS
+ * policy servers on 127.0.1.N. {@link #expected()} maps each domain to exactly the finding ids it must produce.
+ */
+public final class TestWorld implements AutoCloseable {
+
+    public static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+
+    public final int smtpPort;
+    public final int httpsPort;
+    public final TestCerts.Identity ca;
+    private final StringBuilder zone = new StringBuilder();
+    private final List<String> signed = new ArrayList<>();
+    private final Set<String> servfail = new TreeSet<>();
+    private final List<AutoCloseable> servers = new ArrayList<>();
+    private final Map<String, Set<String>> expected = new LinkedHashMap<>();
+    private int nextSmtp = 2;
+    private int nextHttps = 2;
+    private final Map<String, String> spki = new LinkedHashMap<>();
+
+    public TestWorld() throws Exception {
+        this.smtpPort = freePort();
+        this.httpsPort = freePort();
+        this.ca = TestCerts.ca("Mailward Test CA", NOW.minus(Duration.ofDays(365)), NOW.plus(Duration.ofDays(3650)));
+        build();
+    }
+
+    /** Domains and the exact set of finding ids each must produce. */
+    public Map<String, Set<String>> expected() {
+        return expected;
+    }
+
+    /** The zone text (RFC 1035 master file), also served by knot in the interop test. */
+    public String zoneText() {
+        return zone.toString();
+    }
+
+    /** The resolver over the zone: names under signed domains answer authenticated, listed names SERVFAIL. */
+    public Resolver resolver() {
+        return wrap(ZoneFileResolver.fromText(zone.toString()));
+    }
+
+    /** Wraps any resolver (e.g. a NetworkResolver to knot) with the world's DNSSEC marks and SERVFAIL names. */
+    public Resolver wrap(Resolver base) {
+        return (name, type) -> {
+            String n = Resolver.normalise(name);
+            if (servfail.contains(n)) {
+                return DnsAnswer.servfail(n, type, "test world: SERVFAIL");
+            }
+            DnsAnswer a = base.query(n, type);
+            boolean ad = signed.stream().anyMatch(s -> n.equals(s) || n.endsWith("." + s) || n.equals("_25._tcp.mx." + s));
+            return a.withAuthenticated(ad);
+        };
+    }
+
+    public CheckConfig.Builder config(Resolver resolver) {
+        return CheckConfig.builder(resolver).resolverLabel("test-world").clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .smtpPort(smtpPort).httpsPort(httpsPort).trustAnchors(Set.of(ca.chain().get(0)))
+                .treatAsPublic(List.of("127.0.0.0/8", "::1/128")).egressVerified(true)
+                .connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(6)).connectionDeadline(Duration.ofSeconds(12))
+                .ehloName("checker.test");
+    }
+
+    private static final Set<String> BASE = Set.of("MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
+
+    private void build() throws Exception {
+        // ---- perfect: signed, TLSA (two, matching), MTA-STS enforce, TLS-RPT, IPv4 and IPv6 ----
+        String d = "perfect.test";
+        InetAddress ip = smtpIp();
+        TestCerts.Identity id = good("mx." + d);
+        host("mx." + d, ip, true);
+        host6("mx." + d, InetAddress.getByName("::1"));
+        smtp(ip, FakeSmtpServer.Setup.good("mx." + d, id));
+        smtp(InetAddress.getByName("::1"), FakeSmtpServer.Setup.good("mx." + d, id));
+        mx(d, 10, "mx." + d);
+        String hash = spkiSha256(id);
+        String next = spkiSha256(good("mx." + d));
+        rr("_25._tcp.mx." + d, "TLSA", "3 1 1 " + hash);
+        rr("_25._tcp.mx." + d, "TLSA", "3 1 1 " + next);
+        signed.add(d);
+        sts(d, PolicyServer.Answer.policy(policy("enforce", 1209600, "mx." + d)));
+        rpt(d, "mailto:tlsrpt@" + d);
+        expect(d);
+
+        // ---- GEN ----
+        expected.put("nx.test", Set.of("GEN-DOMAIN-NXDOMAIN"));
+        d = "lookupfail.test";
+        standardMx(d, s -> s);
+        servfail.add("_mta-sts." + d);
+        expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "TLSRPT-NO-RECORD", "GEN-DNS-INCONCLUSIVE");
+
+        // ---- MX ----
+        d = "nomx.test";
+        rr(d, "A", "192.0.2.10");
+        expect(d, "MX-NONE", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
+        d = "nullmx.test";
+        rr(d, "MX", "0 .");
+        expect(d, "MX-NULL", "DNSSEC-UNSIGNED");
+        d = "nullbad.test";
+        rr(d, "MX", "0 .");
+        mx(d, 10, "mx." + d);
+        expect(d, "MX-NULL-INVALID", "MX-HOST-NO-ADDRESS", "DNSSEC-UNSIGNED");
+        d = "noaddr.test";
+        mx(d, 10, "mx." + d);
+        rr("mx." + d, "TXT", "\"exists but has no address\"");
+        expect(d, "MX-HOST-NO-ADDRESS", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
+        d = "cname.test";
+        ip = smtpIp();
+        host("real." + d, ip, true);
+        rr("mail." + d, "CNAME", "real." + d + ".");
+        smtp(ip, FakeSmtpServer.Setup.good("real." + d, good("mail." + d, "real." + d)));
+        mx(d, 10, "mail." + d);
+        expect(d, plus(BASE, "MX-HOST-ALIAS-OR-LITERAL"));
+        d = "literal.test";
+        mx(d, 10, "192.0.2.1");
+        expect(d, "MX-HOST-ALIAS-OR-LITERAL", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
+        d = "private.test";
+        rr("mx." + d, "A", "10.1.2.3");
+        mx(d, 10, "mx." + d);
+        expect(d, plus(BASE, "MX-HOST-PRIVATE-IP", "PTR-MISSING"));
+        d = "dup.test";
+        standardMx(d, s -> s);
+        mx(d, 20, "mx." + d);
+        expect(d, plus(BASE, "MX-DUPLICATE-OR-UNAPPROVED"));
+        d = "unreach.test";
+        ip = smtpIp();
+        host("mx." + d, ip, true);
+        mx(d, 10, "mx." + d);
+        expect(d, plus(BASE, "MX-UNREACHABLE"));
+        d = "partial.test";
+        standardMx(d, s -> s);
+        ip = smtpIp();
+        host("mx2." + d, ip, true);
+        mx(d, 20, "mx2." + d);
+        expect(d, plus(BASE, "MX-UNREACHABLE"));
+        d = "busy.test";
+        standardMx(d, s -> s.with(FakeSmtpServer.Mode.BUSY));
+        expect(d, plus(BASE, "MX-UNREACHABLE"));
+        d = "garbage.test";
+        standardMx(d, s -> s.with(FakeSmtpServer.Mode.GARBAGE));
+        expect(d, plus(BASE, "MX-UNREACHABLE"));
+        d = "silent.test";
+        standardMx(d, s -> s.with(FakeSmtpServer.Mode.SILENT));
+        expect(d, plus(BASE, "MX-UNREACHABLE"));
+
+        // ---- PTR ----
+        d = "noptr.test";
+        ip = smtpIp();
+        rr("mx." + d, "A", ip.getHostAddress());
+        smtp(ip, FakeSmtpServer.Setup.good("mx." + d, good("mx." + d)));
+        mx(d, 10, "mx." + d);
+        expect(d, plus(BASE, "PTR-MISSING"));
+        d = "ptrbad.test";
+        ip = smtpIp();
+        rr("mx." + d, "A", ip.getHostAddress());
+        rr(Resolver.reverseName(ip), "PTR", "other." + d + ".");
+        smtp(ip, FakeSmtpServer.Setup.good("mx." + d, good("mx." + d)));
+        mx(d, 10, "mx." + d);
+        expect(d, plus(BASE, "PTR-NOT-CONFIRMED", "PTR-HELO-MISMATCH"));
+        d = "ptrgeneric.test";
+        ip = smtpIp();
+        String generic = "dynamic-" + ip.getHostAddress().replace('.', '-') + ".pool." + d;
+        rr("mx." + d, "A", ip.getHostAddress());
+        rr(generic, "A", ip.getHostAddress());
+        rr(Resolver.reverseName(ip), "PTR", generic + ".");
+        smtp(ip, FakeSmtpServer.Setup.good(generic, good("mx." + d)));
+        mx(d, 10, "mx." + d);
+        expect(d, plus(BASE, "PTR-GENERIC"));
+
+        // ---- TLS ----
+        d = "nostarttls.test";
+        standardMx(d, FakeSmtpServer.Setup::noStarttls);
+        expect(d, plus(BASE, "TLS-NO-STARTTLS"));
+        d = "oldtls.test";
+        standardMx(d, s -> s.protocols("TLSv1.2", "TLSv1.1", "TLSv1").suites("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"));
+        expect(d, plus(BASE, "TLS-OLD-VERSIONS", "TLS-NO-TLS13", "TLS-WEAK-CIPHER"));
+        d = "tls10only.test";
+        standardMx(d, s -> s.protocols("TLSv1").suites("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"));
+        expect(d, plus(BASE, "TLS-NO-TLS12", "TLS-OLD-VERSIONS", "TLS-NO-TLS13", "TLS-WEAK-CIPHER"));
+        d = "weakcipher.test";
+        standardMx(d, s -> s.protocols("TLSv1.2").suites("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+        expect(d, plus(BASE, "TLS-WEAK-CIPHER", "TLS-NO-TLS13", "TLS-NO-SERVER-PREFERENCE"));
+        d = "nogoodcipher.test";
+        standardMx(d, s -> s.protocols("TLSv1.2").suites("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"));
+        expect(d, plus(BASE, "TLS-NO-GOOD-CIPHER", "TLS-NO-TLS13"));
+        d = "nopref.test";
+        standardMx(d, s -> s.protocols("TLSv1.2").suites("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA").clientOrder());
+        expect(d, plus(BASE, "TLS-NO-SERVER-PREFERENCE", "TLS-WEAK-CIPHER", "TLS-NO-TLS13"));
+        d = "authplain.test";
+        standardMx(d, FakeSmtpServer.Setup::withAuthPlain);
+        expect(d, plus(BASE, "TLS-AUTH-BEFORE-STARTTLS"));
+        d = "stall.test";
+        standardMx(d, s -> s.with(FakeSmtpServer.Mode.STALL_TLS));
+        expect(d, plus(BASE, "TLS-HANDSHAKE-FAILS"));
+        d = "inconsistent.test";
+        standardMx(d, s -> s);
+        ip = smtpIp();
+        host("mx2." + d, ip, true);
+        smtp(ip, FakeSmtpServer.Setup.good("mx2." + d, good("mx2." + d)).noStarttls());
+        mx(d, 20, "mx2." + d);
+        expect(d, plus(BASE, "TLS-INCONSISTENT", "TLS-NO-STARTTLS"));
+
+        // ---- CERT ----
+        d = "expired.test";
+        standardMxWith(d, TestCerts.leaf(ca, List.of("mx." + d), NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(2)), TestCerts.ec(), "SHA256withECDSA"), s -> s);
+        expect(d, plus(BASE, "CERT-EXPIRED"));
+        d = "expiring.test";
+        standardMxWith(d, TestCerts.leaf(ca, List.of("mx." + d), NOW.minus(Duration.ofDays(80)), NOW.plus(Duration.ofDays(10)), TestCerts.ec(), "SHA256withECDSA"), s -> s);
+        expect(d, plus(BASE, "CERT-EXPIRING"));
+        d = "selfsigned.test";
+        standardMxWith(d, TestCerts.leaf(null, List.of("mx." + d), NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(300)), TestCerts.ec(), "SHA256withECDSA"), s -> s);
+        expect(d, plus(BASE, "CERT-UNTRUSTED"));
+        d = "wrongname.test";
+        standardMxWith(d, good("mail.elsewhere.test"), s -> s);
+        expect(d, plus(BASE, "CERT-NAME-MISMATCH"));
+        d = "weakkey.test";
+        standardMxWith(d, TestCerts.leaf(ca, List.of("mx." + d), NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(300)), TestCerts.rsa(1024), "SHA256withECDSA"), s -> s);
+        expect(d, plus(BASE, "CERT-WEAK-KEY-OR-ALG"));
+        d = "incomplete.test";
+        TestCerts.Identity inter = TestCerts.ca("Unsent Intermediate", NOW.minus(Duration.ofDays(100)), NOW.plus(Duration.ofDays(1000)));
+        TestCerts.Identity viaInter = TestCerts.leaf(inter, List.of("mx." + d), NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(300)), TestCerts.ec(), "SHA256withECDSA");
+        standardMxWith(d, new TestCerts.Identity(viaInter.key(), List.of(viaInter.chain().get(0))), s -> s);
+        expect(d, plus(BASE, "CERT-CHAIN-INCOMPLETE-OR-DISORDERED", "CERT-UNTRUSTED"));
+        d = "badsig.test";
+        KeyPair forger = TestCerts.ec();
+        TestCerts.Identity forged = TestCerts.leaf(new TestCerts.Identity(forger.getPrivate(), ca.chain()), List.of("mx." + d),
+                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(300)), TestCerts.ec(), "SHA256withECDSA");
+        standardMxWith(d, forged, s -> s);
+        expect(d, plus(BASE, "CERT-BAD-SIGNATURE", "CERT-UNTRUSTED"));
+
+        // ---- MTA-STS ----
+        d = "stsmulti.test";
+        standardMx(d, s -> s);
+        sts(d, PolicyServer.Answer.policy(policy("enforce", 1209600, "mx." + d)));
+        rr("_mta-sts." + d, "TXT", "\"v=STSv1; id=2\"");
+        rpt(d, "mailto:tlsrpt@" + d);
+        expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-MULTIPLE-RECORDS");
+        d = "stssyntax.test";
+        standardMx(d, s -> s);
+        rr("_mta-sts." + d, "TXT", "\"v=STSv1; id=not-alnum!\"");
+        rr("mta-sts." + d, "A", "192.0.2.1");
+        rpt(d, "mailto:tlsrpt@" + d);
+        servfail.add("mta-sts." + d);
+        expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-RECORD-SYNTAX", "GEN-DNS-INCONCLUSIVE");
+        d = "stsnohost.test";
+        standardMx(d, s -> s);
+        rr("_mta-sts." + d, "TXT", "\"v=STSv1; id=20260101\"");
+        rpt(d, "mailto:tlsrpt@" + d);
+        expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-POLICY-UNREACHABLE");
+        stsCase("sts404.test", new PolicyServer.Answer(404, "text/plain", "not here", 0, ""), "MTASTS-POLICY-HTTP");
+        stsCase("stsredirect.test", new PolicyServer.Answer(301, "text/plain", "", 0, "https://elsewhere.test/policy"), "MTASTS-POLICY-HTTP");
+        stsCaseMx("ststype.test", d2 -> new PolicyServer.Answer(200, "text/html", policy("enforce", 1209600, "mx." + d2), 0, ""), "MTASTS-POLICY-MEDIA-TYPE");
+        stsCase("stsbadpolicy.test", PolicyServer.Answer.policy("version: STSv1\r\nmode: enforcing\r\nmx: x.test\r\nmax_age: 1209600\r\n"), "MTASTS-POLICY-SYNTAX");
+        stsCase("stsnomx.test", PolicyServer.Answer.policy("version: STSv1\r\nmode: enforce\r\nmax_age: 1209600\r\n"), "MTASTS-NO-MX-PATTERN");
+        stsCaseMx("stsbadpattern.test", d2 -> PolicyServer.Answer.policy(policy("enforce", 1209600, "mx." + d2, "192.0.2.1", "mx.*.test")), "MTASTS-MX-PATTERN-INVALID");
+        stsCase("stsnotcovered.test", PolicyServer.Answer.policy(policy("enforce", 1209600, "mx.elsewhere.test")), "MTASTS-MX-NOT-COVERED");
+        stsCaseMx("ststesting.test", d2 -> PolicyServer.Answer.policy(policy("testing", 3600, "mx." + d2)), "MTASTS-NOT-ENFORCED", "MTASTS-MAXAGE-SHORT");
+        stsCaseMx("stshuge.test", d2 -> PolicyServer.Answer.policy(policy("enforce", 1209600, "mx." + d2) + "x".repeat(100_000)), "MTASTS-POLICY-SYNTAX");
+        stsCaseMx("stsslow.test", d2 -> new PolicyServer.Answer(200, "text/plain", policy("enforce", 1209600, "mx." + d2), 400, ""), "MTASTS-POLICY-UNREACHABLE");
+        d = "stscert.test";
+        standardMx(d, s -> s);
+        stsWith(d, PolicyServer.Answer.policy(policy("enforce", 1209600, "mx." + d)),
+                TestCerts.leaf(null, List.of("mta-sts." + d), NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(100)), TestCerts.ec(), "SHA256withECDSA"));
+        rpt(d, "mailto:tlsrpt@" + d);
+        expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-POLICY-CERT");
+        d = "stswillfail.test";
+        standardMx(d, FakeSmtpServer.Setup::noStarttls);
+        sts(d, PolicyServer.Answer.policy(policy("enforce", 1209600, "mx." + d)));
+        expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "TLSRPT-NO-RECORD", "TLS-NO-STARTTLS", "MTASTS-ENFORCE-WILL-FAIL");
+
+        // ---- TLS-RPT ----
+        rptCase("rptmulti.test", List.of("v=TLSRPTv1; rua=mailto:a@rptmulti.test", "v=TLSRPTv1; rua=mailto:b@rptmulti.test"), "TLSRPT-MULTIPLE-RECORDS");
+        rptCase("rptsyntax.test", List.of("v=TLSRPTv1; rua=mailto:a@rptsyntax.test; rua=mailto:b@rptsyntax.test"), "TLSRPT-SYNTAX", "TLSRPT-RUA-COUNT");
+        rptCase("rptbaduri.test", List.of("v=TLSRPTv1; rua=http://reports.rptbaduri.test/tls"), "TLSRPT-RUA-INVALID");
+        rptCase("rptcount.test", List.of("v=TLSRPTv1; rua=mailto:a@rptcount.test,mailto:b@rptcount.test"), "TLSRPT-RUA-COUNT");
+        rptCase("rptnowhere.test", List.of("v=TLSRPTv1; rua=mailto:tls@nowhere-at-all.test"), "TLSRPT-RUA-UNDELIVERABLE");
+
+        // ---- DNSSEC / DANE ----
+        d = "danenone.test";
+        standardMx(d, s -> s);
+        signed.add(d);
+        expect(d, "MX-IPV6", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD", "DANE-NO-TLSA");
+        d = "daneinsecure.test";
+        TestCerts.Identity di = good("mx." + d);
+        standardMxWith(d, di, s -> s);
+        rr("_25._tcp.mx." + d, "TLSA", "3 1 1 " + spkiSha256(di));
+        rr("_25._tcp.mx." + d, "TLSA", "3 1 1 " + spkiSha256(good("mx." + d)));
+        expect(d, plus(BASE, "DANE-TLSA-INSECURE"));
+        d = "daneparams.test";
+        TestCerts.Identity dp = good("mx." + d);
+        standardMxWith(d, dp, s -> s);
+        rr("_25._tcp.mx." + d, "TLSA", "3 1 1 " + spkiSha256(dp));
+        rr("_25._tcp.mx." + d, "TLSA", "1 1 1 " + spkiSha256(dp));
+        signed.add(d);
+        expect(d, "MX-IPV6", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD", "DANE-PARAMS");
+        d = "danenomatch.test";
+        standardMx(d, s -> s);
+        rr("_25._tcp.mx." + d, "TLSA", "3 1 1 " + "00".repeat(32));
+        rr("_25._tcp.mx." + d, "TLSA", "3 1 1 " + "11".repeat(32));
+        signed.add(d);
+        expect(d, "MX-IPV6", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD", "DANE-NO-MATCH");
+        d = "danerollover.test";
+        TestCerts.Identity dr = good("mx." + d);
+        standardMxWith(d, dr, s -> s);
+        rr("_25._tcp.mx." + d, "TLSA", "3 1 1 " + spkiSha256(dr));
+        signed.add(d);
+        expect(d, "MX-IPV6", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD", "DANE-NO-ROLLOVER");
+        d = "danefail.test";
+        standardMx(d, s -> s);
+        signed.add(d);
+        servfail.add("_25._tcp.mx." + d);
+        expect(d, "MX-IPV6", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD", "DANE-TLSA-LOOKUP-FAILS", "GEN-DNS-INCONCLUSIVE");
+        d = "bogus.test";
+        rr(d, "A", "192.0.2.20");
+        servfail.add(d);
+        expect(d, "DNSSEC-BOGUS", "GEN-DNS-INCONCLUSIVE", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
+
+        // ---- UK profile ----
+        rr("mailcheck.service.ncsc.gov.uk", "MX", "10 mx.mailcheck.service.ncsc.gov.uk.");
+        d = "legacy.gov.uk";
+        rr("mail.gsi.gov.uk", "A", "192.0.2.30");
+        mx(d, 10, "mail.gsi.gov.uk");
+        rpt(d, "mailto:tls-rua@mailcheck.service.ncsc.gov.uk");
+        expect(d, "UK-LEGACY-GSI", "MX-HOST-PRIVATE-IP", "PTR-MISSING", "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD");
+        d = "rpt.gov.uk";
+        rr(d, "MX", "0 .");
+        expect(d, "MX-NULL", "DNSSEC-UNSIGNED");
+        d = "central.gov.uk";
+        standardMx(d, s -> s);
+        rpt(d, "mailto:tls@" + d);
+        expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "UK-TLSRPT-CENTRAL");
+        d = "mistyped.gov.uk";
+        standardMx(d, s -> s);
+        rpt(d, "mailto:tlsrua@mailcheck.service.ncsc.gov.uk");
+        expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "UK-TLSRPT-CENTRAL");
+
+        // ---- hostile DNS ----
+        d = "hugetxt.test";
+        mx(d, 10, "mx." + d);
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            big.append("\"").append("y".repeat(255)).append("\" ");
+        }
+        for (int i = 0; i < 20; i++) {
+            rr("_mta-sts." + d, "TXT", "\"v=STSv1; id=" + i + "\" " + big);
+        }
+        expect(d, "MX-HOST-NO-ADDRESS", "DNSSEC-UNSIGNED", "MTASTS-MULTIPLE-RECORDS", "MTASTS-POLICY-UNREACHABLE", "TLSRPT-NO-RECORD");
+        d = "manymx.test";
+        for (int i = 0; i < 300; i++) {
+            mx(d, i, "h" + i + ".nowhere-at-all.test");
+        }
+        expect(d, "MX-HOST-NO-ADDRESS", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
+        d = "cnameloop.test";
+        rr("a." + d, "CNAME", "b." + d + ".");
+        rr("b." + d, "CNAME", "a." + d + ".");
+        mx(d, 10, "a." + d);
+        expect(d, "GEN-DNS-INCONCLUSIVE", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void stsCase(String d, PolicyServer.Answer a, String... ids) throws Exception {
+        stsCaseMx(d, x -> a, ids);
+    }
+
+    private void stsCaseMx(String d, java.util.function.Function<String, PolicyServer.Answer> a, String... ids) throws Exception {
+        standardMx(d, s -> s);
+        sts(d, a.apply(d));
+        rpt(d, "mailto:tlsrpt@" + d);
+        Set<String> e = new TreeSet<>(Set.of("MX-IPV6", "DNSSEC-UNSIGNED"));
+        e.addAll(List.of(ids));
+        expected.put(d, e);
+    }
+
+    private void rptCase(String d, List<String> records, String... ids) throws Exception {
+        standardMx(d, s -> s);
+        for (String r : records) {
+            rr("_smtp._tls." + d, "TXT", "\"" + r + "\"");
+        }
+        Set<String> e = new TreeSet<>(Set.of("MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD"));
+        e.addAll(List.of(ids));
+        expected.put(d, e);
+    }
+
+    /** mx.<d> on a new loopback address with PTR, a good certificate and the given setup tweak. */
+    private void standardMx(String d, UnaryOperator<FakeSmtpServer.Setup> tweak) throws Exception {
+        standardMxWith(d, good("mx." + d), tweak);
+    }
+
+    private void standardMxWith(String d, TestCerts.Identity id, UnaryOperator<FakeSmtpServer.Setup> tweak) throws Exception {
+        InetAddress ip = smtpIp();
+        host("mx." + d, ip, true);
+        smtp(ip, tweak.apply(FakeSmtpServer.Setup.good("mx." + d, id)));
+        mx(d, 10, "mx." + d);
+    }
+
+    private void sts(String d, PolicyServer.Answer answer) throws Exception {
+        stsWith(d, answer, good("mta-sts." + d));
+    }
+
+    private void stsWith(String d, PolicyServer.Answer answer, TestCerts.Identity id) throws Exception {
+        InetAddress ip = InetAddress.getByName("127.0.1." + nextHttps++);
+        rr("_mta-sts." + d, "TXT", "\"v=STSv1; id=20260101T000000\"");
+        rr("mta-sts." + d, "A", ip.getHostAddress());
+        servers.add(new PolicyServer(ip, httpsPort, id, answer));
+    }
+
+    private void rpt(String d, String rua) {
+        rr("_smtp._tls." + d, "TXT", "\"v=TLSRPTv1; rua=" + rua + "\"");
+    }
+
+    static String policy(String mode, long maxAge, String... mx) {
+        StringBuilder sb = new StringBuilder("version: STSv1\r\nmode: " + mode + "\r\n");
+        for (String m : mx) {
+            sb.append("mx: ").append(m).append("\r\n");
+        }
+        return sb.append("max_age: ").append(maxAge).append("\r\n").toString();
+    }
+
+    private TestCerts.Identity good(String... names) throws Exception {
+        return TestCerts.leaf(ca, List.of(names), NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(365)), TestCerts.ec(), "SHA256withECDSA");
+    }
+
+    private static String spkiSha256(TestCerts.Identity id) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.chain().get(0).getPublicKey().getEncoded()));
+    }
+
+    private InetAddress smtpIp() throws Exception {
+        return InetAddress.getByName("127.0.0." + nextSmtp++);
+    }
+
+    private void smtp(InetAddress ip, FakeSmtpServer.Setup setup) throws Exception {
+        servers.add(new FakeSmtpServer(ip, smtpPort, setup));
+    }
+
+    private void host(String name, InetAddress ip, boolean ptr) {
+        rr(name, "A", ip.getHostAddress());
+        if (ptr) {
+            rr(Resolver.reverseName(ip), "PTR", name + ".");
+        }
+    }
+
+    private void host6(String name, InetAddress ip) {
+        rr(name, "AAAA", ip.getHostAddress());
+        rr(Resolver.reverseName(ip), "PTR", name + ".");
+    }
+
+    private void mx(String d, int pref, String host) {
+        rr(d, "MX", pref + " " + host + ".");
+    }
+
+    private void rr(String name, String type, String data) {
+        zone.append(name).append(". 300 IN ").append(type).append(' ').append(data).append('\n');
+    }
+
+    private void expect(String d, String... ids) {
+        expected.put(d, new TreeSet<>(List.of(ids)));
+    }
+
+    private void expect(String d, Set<String> ids) {
+        expected.put(d, new TreeSet<>(ids));
+    }
+
+    private static Set<String> plus(Set<String> base, String... more) {
+        Set<String> s = new TreeSet<>(base);
+        s.addAll(List.of(more));
+        return s;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable c : servers) {
+            c.close();
+        }
+    }
+}
