@@ -125,6 +125,7 @@ public final class SpfEvaluator {
         private int voids;
         private int queries;
         private List<String> validatedNames;
+        private int validationVoids;
         private final Map<String, String> pValues = new HashMap<>();
         private String topRecordText;
 
@@ -323,8 +324,14 @@ public final class SpfEvaluator {
          */
         private List<String> validatedNames() {
             if (validatedNames != null) {
+                // Each ptr term repeats the lookups (answered from the memo): their void answers count again,
+                // as they do in the reference implementation.
+                for (int k = 0; k < validationVoids; k++) {
+                    addVoid("PTR validation of " + IpLiterals.format(ip));
+                }
                 return validatedNames;
             }
+            int voidsBefore = voids;
             List<String> out = new ArrayList<>();
             DnsAnswer ptr = queryCounted(Resolver.reverseName(ip), RecordType.PTR, false);
             List<DnsRecord.Ptr> names = ptr.recordsOf(DnsRecord.Ptr.class);
@@ -336,6 +343,7 @@ public final class SpfEvaluator {
                 }
             }
             validatedNames = List.copyOf(out);
+            validationVoids = voids - voidsBefore;
             return validatedNames;
         }
 
@@ -381,13 +389,17 @@ public final class SpfEvaluator {
                 return DnsAnswer.servfail(answer.name(), type, answer.detail());
             }
             if (!answer.hasRecords()) {
-                voids++;
-                if (voids > limits.maxVoidLookups()) {
-                    throw new Abort(SpfVerdict.PERMERROR, "more than " + limits.maxVoidLookups()
-                            + " void lookups (last: " + type + " " + name + "; RFC 7208 4.6.4)");
-                }
+                addVoid(type + " " + name);
             }
             return answer;
+        }
+
+        private void addVoid(String what) {
+            voids++;
+            if (voids > limits.maxVoidLookups()) {
+                throw new Abort(SpfVerdict.PERMERROR, "more than " + limits.maxVoidLookups()
+                        + " void lookups (last: " + what + "; RFC 7208 4.6.4)");
+            }
         }
 
         /** Asks the resolver once per (name, type) per evaluation, within the query and time caps. */
