@@ -30,6 +30,10 @@ public final class MacroExpander {
 
     /** Expands the whole string; invalid only when the result would exceed {@link #MAX_LENGTH}. */
     public static ParseResult<String> expand(MacroString macroString, Values values) {
+        List<MacroString.Part> parts = macroString.parts();
+        if (parts.size() == 1 && parts.get(0) instanceof MacroString.Literal l && l.text().length() <= MAX_LENGTH) {
+            return ParseResult.ok(l.text()); // the common case: a plain domain name
+        }
         StringBuilder out = new StringBuilder();
         for (MacroString.Part part : macroString.parts()) {
             switch (part) {

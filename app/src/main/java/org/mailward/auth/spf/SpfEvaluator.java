@@ -52,10 +52,28 @@ public final class SpfEvaluator {
 
     private static final MacroString DEFAULT_EXPLANATION_MACRO = MacroString.parse(DEFAULT_EXPLANATION, true).value();
 
+    /** Parsed records by text: records are immutable, so one parse serves every evaluation (bounded). */
+    private static final int PARSE_CACHE_MAX = 4096;
+
+    /** A record parsed once, with the views check_host needs on every evaluation. */
+    private record Compiled(ParseResult<SpfRecord> parsed, List<SpfTerm.Directive> directives,
+                            Optional<SpfTerm.Redirect> redirect, boolean hasAll) {
+        static Compiled of(String text) {
+            ParseResult<SpfRecord> p = SpfParser.parse(text);
+            if (!p.isOk()) {
+                return new Compiled(p, List.of(), Optional.empty(), false);
+            }
+            SpfRecord r = p.value();
+            return new Compiled(p, r.directives(), r.redirect(), r.hasAll());
+        }
+    }
+
     private final Resolver resolver;
     private final Clock clock;
     private final String receiver;
     private final Limits limits;
+    private final long budgetNanos;
+    private final java.util.concurrent.ConcurrentHashMap<String, Compiled> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SpfEvaluator(Resolver resolver, Clock clock, String receiver) {
         this(resolver, clock, receiver, Limits.RFC7208);
@@ -66,6 +84,19 @@ public final class SpfEvaluator {
         this.clock = Objects.requireNonNull(clock);
         this.receiver = receiver == null || receiver.isBlank() ? "unknown" : receiver.trim();
         this.limits = Objects.requireNonNull(limits);
+        this.budgetNanos = limits.timeBudget().toNanos();
+    }
+
+    private Compiled compile(String text) {
+        Compiled c = parsed.get(text);
+        if (c == null) {
+            c = Compiled.of(text);
+            if (parsed.size() >= PARSE_CACHE_MAX) {
+                parsed.clear();
+            }
+            parsed.put(text, c);
+        }
+        return c;
     }
 
     public String receiver() {
@@ -148,7 +179,7 @@ public final class SpfEvaluator {
             this.local = l;
             this.senderDomain = d;
             this.sender = l + "@" + d;
-            this.deadline = System.nanoTime() + limits.timeBudget().toNanos();
+            this.deadline = System.nanoTime() + budgetNanos;
         }
 
         SpfResult result(SpfResult.Identity identity) {
@@ -189,7 +220,15 @@ public final class SpfEvaluator {
                 throw new Abort(SpfVerdict.TEMPERROR, "DNS " + txt.status().name().toLowerCase(Locale.ROOT)
                         + " looking up TXT " + domain + (txt.detail().isEmpty() ? "" : " (" + txt.detail() + ")"));
             }
-            List<String> spf = txt.texts().stream().filter(SpfParser::isSpfRecord).toList();
+            List<String> spf = new ArrayList<>(1);
+            for (DnsRecord rr : txt.records()) {
+                if (rr instanceof DnsRecord.Txt t) {
+                    String text = t.strings().size() == 1 ? t.strings().get(0) : t.text();
+                    if (SpfParser.isSpfRecord(text)) {
+                        spf.add(text);
+                    }
+                }
+            }
             if (spf.isEmpty()) {
                 return new Outcome(SpfVerdict.NONE, Optional.empty(), domain, Optional.empty(),
                         "no SPF record at " + domain);
@@ -203,20 +242,20 @@ public final class SpfEvaluator {
             if (top) {
                 topRecordText = spf.get(0);
             }
-            ParseResult<SpfRecord> parsed = SpfParser.parse(spf.get(0));
-            if (parsed instanceof ParseResult.Invalid<SpfRecord> inv) {
+            Compiled compiled = compile(spf.get(0));
+            if (compiled.parsed() instanceof ParseResult.Invalid<SpfRecord> inv) {
                 throw new Abort(SpfVerdict.PERMERROR, "SPF record of " + domain + ": " + inv.reason());
             }
-            SpfRecord record = parsed.value();
+            SpfRecord record = compiled.parsed().value();
             // 4.6.2: directives left to right; the first match decides.
-            for (SpfTerm.Directive directive : record.directives()) {
+            for (SpfTerm.Directive directive : compiled.directives()) {
                 if (matches(directive.mechanism(), domain)) {
                     return new Outcome(directive.qualifier().verdict(), Optional.of(directive), domain, Optional.of(record), "");
                 }
             }
             // 6.1: redirect when nothing matched (a record with "all" always matched above).
-            Optional<SpfTerm.Redirect> redirect = record.redirect();
-            if (redirect.isPresent() && !record.hasAll()) {
+            Optional<SpfTerm.Redirect> redirect = compiled.redirect();
+            if (redirect.isPresent() && !compiled.hasAll()) {
                 countLookup("redirect=");
                 String target = expandDomain(redirect.get().domain(), domain);
                 Outcome r = checkHost(target, false);
@@ -292,7 +331,12 @@ public final class SpfEvaluator {
         /** 5.4: the addresses of at most 10 MX hosts, by preference; more than 10 MX records is a permerror. */
         private List<byte[]> mxAddresses(String name) {
             DnsAnswer mx = queryForTerm(name, RecordType.MX);
-            List<DnsRecord.Mx> records = mx.recordsOf(DnsRecord.Mx.class);
+            List<DnsRecord.Mx> records = new ArrayList<>(mx.records().size());
+            for (DnsRecord rr : mx.records()) {
+                if (rr instanceof DnsRecord.Mx m) {
+                    records.add(m);
+                }
+            }
             if (records.size() > limits.maxMxOrPtrNames()) {
                 throw new Abort(SpfVerdict.PERMERROR, name + " has " + records.size() + " MX records; more than "
                         + limits.maxMxOrPtrNames() + " (RFC 7208 4.6.4)");
@@ -334,7 +378,12 @@ public final class SpfEvaluator {
             int voidsBefore = voids;
             List<String> out = new ArrayList<>();
             DnsAnswer ptr = queryCounted(Resolver.reverseName(ip), RecordType.PTR, false);
-            List<DnsRecord.Ptr> names = ptr.recordsOf(DnsRecord.Ptr.class);
+            List<DnsRecord.Ptr> names = new ArrayList<>();
+            for (DnsRecord rr : ptr.records()) {
+                if (rr instanceof DnsRecord.Ptr pr) {
+                    names.add(pr);
+                }
+            }
             for (int k = 0; k < names.size() && k < limits.maxMxOrPtrNames(); k++) {
                 String name = Resolver.normalise(names.get(k).target());
                 DnsAnswer a = queryCounted(name, v6 ? RecordType.AAAA : RecordType.A, false);
@@ -404,7 +453,7 @@ public final class SpfEvaluator {
 
         /** Asks the resolver once per (name, type) per evaluation, within the query and time caps. */
         private DnsAnswer query(String name, RecordType type) {
-            String key = Resolver.normalise(name) + "/" + type;
+            String key = name.toLowerCase(Locale.ROOT) + "/" + type.ordinal();
             DnsAnswer cached = answers.get(key);
             if (cached != null) {
                 return cached;
