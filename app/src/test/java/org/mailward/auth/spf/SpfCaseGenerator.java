@@ -106,9 +106,9 @@ final class SpfCaseGenerator {
                     case 1 -> "ptr:ptr.example.test";
                     default -> "ptr:" + p;
                 });
-            } else if (kind < 74) {
+            } else if (kind < 72) {
                 terms.add(qualifier() + (r.nextBoolean() ? "a:void" + k + "." + p : "mx:void" + k + "." + p));
-            } else if (kind < 79) {
+            } else if (kind < 75) {
                 terms.add(BAD_TERMS[r.nextInt(BAD_TERMS.length)]);
             } else if (kind < 86 && !redirect) {
                 redirect = true;
@@ -226,7 +226,9 @@ final class SpfCaseGenerator {
 
     private String includeTarget(String p, String label) {
         String t = label + "." + p;
-        switch (r.nextInt(11)) {
+        int roll = r.nextInt(16);
+        int kind = roll <= 2 ? 0 : roll <= 4 ? 1 : roll <= 6 ? 2 : roll <= 10 ? roll - 4 : roll <= 12 ? 7 : roll - 5;
+        switch (kind) {
             case 0 -> txt(t, "v=spf1 ip4:" + ip4() + "/30 -all");
             case 1 -> txt(t, "v=spf1 ?all");
             case 2 -> {

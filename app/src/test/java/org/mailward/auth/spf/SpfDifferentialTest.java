@@ -38,8 +38,8 @@ import org.mailward.testing.KnotServer;
 @Tag("interop")
 class SpfDifferentialTest {
 
-    private static final long SEED = 7208L;
-    private static final int CASES = 600;
+    private static final long SEED = Long.getLong("spf.diff.seed", 7208L);
+    private static final int CASES = Integer.getInteger("spf.diff.cases", 600);
     private static final String RECEIVER = "receiver.example";
     private static final Path PYTHON = Path.of("/usr/bin/python3");
 
