@@ -65,9 +65,12 @@ class SpfDifferentialTest {
             int more = 0;
             List<String> disagreements = new ArrayList<>();
             Map<String, Integer> byResult = new LinkedHashMap<>();
+            Map<String, Integer> onlyPyspfAsked = new LinkedHashMap<>();
             for (int i = 0; i < g.queries().size(); i++) {
                 SpfCaseGenerator.Query q = g.queries().get(i);
-                CountingResolver counting = new CountingResolver(network);
+                List<String> ourAsked = new ArrayList<>();
+                CountingResolver counting = new CountingResolver(network)
+                        .observe((name, type, answer) -> ourAsked.add(name.toLowerCase(java.util.Locale.ROOT) + "/" + type));
                 SpfEvaluator evaluator = new SpfEvaluator(counting, Clock.systemUTC(), RECEIVER);
                 SpfResult ours = evaluator.evaluate(SpfRequest.of(q.ip(), q.sender(), q.helo()).orElseThrow());
                 JsonNode py = theirs.get(i);
@@ -95,6 +98,16 @@ class SpfDifferentialTest {
                 theirQueries += theirsCount;
                 if (mine < theirsCount) {
                     fewer++;
+                    // Classify the questions only pyspf asked, by type, and whether it asked them more than once.
+                    List<String> extra = new ArrayList<>();
+                    py.path("asked").forEach(a -> extra.add(a.asText()));
+                    for (String a : ourAsked) {
+                        extra.remove(a);
+                    }
+                    for (String a : extra) {
+                        boolean repeat = ourAsked.contains(a);
+                        onlyPyspfAsked.merge((repeat ? "repeat of " : "") + a.substring(a.indexOf('/') + 1), 1, Integer::sum);
+                    }
                 } else if (mine == theirsCount) {
                     same++;
                 } else {
@@ -104,6 +117,7 @@ class SpfDifferentialTest {
             System.out.println("differential: " + agree + " of " + g.queries().size() + " agree; results " + byResult);
             System.out.println("differential: DNS queries on a cold cache: mailward " + ourQueries + ", pyspf " + theirQueries
                     + " (per evaluation: fewer " + fewer + ", same " + same + ", more " + more + ")");
+            System.out.println("differential: questions pyspf asked beyond Mailward's, by type: " + onlyPyspfAsked);
             disagreements.forEach(d -> System.out.println("DISAGREE " + d));
             assertThat(disagreements).as("queries where Mailward and pyspf disagree").isEmpty();
             assertThat(agree).isGreaterThanOrEqualTo(500);
