@@ -54,6 +54,7 @@ public final class SpfEvaluator {
 
     /** Parsed records by text: records are immutable, so one parse serves every evaluation (bounded). */
     private static final int PARSE_CACHE_MAX = 4096;
+    private static final int PARSE_CACHE_MAX_TEXT = 4096;
 
     /** A record parsed once, with the views check_host needs on every evaluation. */
     private record Compiled(ParseResult<SpfRecord> parsed, List<SpfTerm.Directive> directives,
@@ -88,6 +89,9 @@ public final class SpfEvaluator {
     }
 
     private Compiled compile(String text) {
+        if (text.length() > PARSE_CACHE_MAX_TEXT) {
+            return Compiled.of(text); // huge (hostile) records are parsed each time, never kept
+        }
         Compiled c = parsed.get(text);
         if (c == null) {
             c = Compiled.of(text);
@@ -278,7 +282,7 @@ public final class SpfEvaluator {
                 case Mechanism.Ip6 m -> v6 && IpLiterals.sameNetwork(ipBytes, m.network().getAddress(), m.prefix());
                 case Mechanism.A m -> {
                     String target = m.domain().map(d -> expandDomain(d, domain)).orElse(domain);
-                    yield anyInNetwork(addresses(target, true), v6 ? m.cidr6() : m.cidr4());
+                    yield anyInNetwork(addresses(target), v6 ? m.cidr6() : m.cidr4());
                 }
                 case Mechanism.Mx m -> {
                     String target = m.domain().map(d -> expandDomain(d, domain)).orElse(domain);
@@ -310,10 +314,8 @@ public final class SpfEvaluator {
         }
 
         /** A or AAAA addresses of a name (the client's family); a DNS error is a temperror (RFC 7208 5.3). */
-        private List<byte[]> addresses(String name, boolean forTerm) {
-            RecordType type = v6 ? RecordType.AAAA : RecordType.A;
-            DnsAnswer answer = forTerm ? queryForTerm(name, type) : queryCounted(name, type);
-            return addressesOf(answer);
+        private List<byte[]> addresses(String name) {
+            return addressesOf(queryForTerm(name, v6 ? RecordType.AAAA : RecordType.A));
         }
 
         private List<byte[]> addressesOf(DnsAnswer answer) {
@@ -348,7 +350,7 @@ public final class SpfEvaluator {
                 if (r.exchange().isEmpty()) {
                     continue; // RFC 7505 null MX: no host to look up
                 }
-                out.addAll(addresses(r.exchange(), false));
+                out.addAll(addresses(r.exchange()));
             }
             return out;
         }
@@ -420,10 +422,6 @@ public final class SpfEvaluator {
 
         /** A term's lookup: errors are temperror, empty answers count as void lookups. */
         private DnsAnswer queryForTerm(String name, RecordType type) {
-            return queryCounted(name, type, true);
-        }
-
-        private DnsAnswer queryCounted(String name, RecordType type) {
             return queryCounted(name, type, true);
         }
 
