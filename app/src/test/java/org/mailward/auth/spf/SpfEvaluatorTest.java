@@ -180,6 +180,17 @@ class SpfEvaluatorTest {
     }
 
     @Test
+    void cnameLoopIsATemperror() {
+        SpfResult r = eval("""
+                example.com. TXT "v=spf1 a:loop1.example.com -all"
+                loop1.example.com. CNAME loop2.example.com.
+                loop2.example.com. CNAME loop1.example.com.
+                """, "192.0.2.1", "a@example.com", "h");
+        assertThat(r.result()).isEqualTo(SpfVerdict.TEMPERROR);
+        assertThat(r.problem().orElseThrow()).contains("loop1.example.com");
+    }
+
+    @Test
     void aBrokenResolverIsADnsErrorNotACrash() {
         Resolver throwing = (name, type) -> {
             throw new IllegalStateException("boom");
