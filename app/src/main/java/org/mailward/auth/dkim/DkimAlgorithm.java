@@ -42,7 +42,7 @@ public enum DkimAlgorithm {
 
     public static Optional<DkimAlgorithm> fromToken(String s) {
         for (DkimAlgorithm a : values()) {
-            if (a.token.equalsIgnoreCase(s)) {
+            if (a.token.equals(s)) { // RFC 6376 3.2: values are case-sensitive
                 return Optional.of(a);
             }
         }

@@ -37,6 +37,26 @@ public record DkimKeyRecord(TagList tags, String keyType, List<String> hashes, L
     public record Invalid(String reason) implements Parsed {
     }
 
+    /**
+     * RFC 6376 6.1.2 steps 5-6: why this key cannot verify a signature made with {@code alg} (revoked, k= or h=
+     * mismatch, s= not for email), or empty when it can.
+     */
+    public Optional<String> problemFor(DkimAlgorithm alg) {
+        if (revoked()) {
+            return Optional.of("key revoked (empty p=)");
+        }
+        if (!keyType.equals(alg.keyType())) {
+            return Optional.of("key type k=" + keyType + " does not match a=" + alg.token());
+        }
+        if (!hashes.isEmpty() && !hashes.contains(alg.hashToken())) {
+            return Optional.of("key h= does not allow " + alg.hashToken());
+        }
+        if (!services.contains("*") && !services.contains("email")) {
+            return Optional.of("key s= is not for email");
+        }
+        return Optional.empty();
+    }
+
     public boolean revoked() {
         return publicKey.isEmpty();
     }

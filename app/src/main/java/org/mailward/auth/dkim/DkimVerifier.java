@@ -150,6 +150,19 @@ public final class DkimVerifier {
         }
 
         private DkimResult check(DkimSignature sig, BodyHasher hasher, DkimKeyLookup keys) {
+            return checkSignature(sig, hasher, headers.fields(), keys);
+        }
+    }
+
+    /**
+     * RFC 6376 6.1.2-6.1.3 for one parsed signature whose body has been hashed: key lookup and checks, l=, body hash,
+     * RFC 8301 key size, header hash and signature, rsa-sha1 policy. Time checks (t=, x=) are the caller's. ARC uses
+     * this for ARC-Message-Signatures.
+     *
+     * @param fields the message's header fields, top first (the signature's own field is excluded from h= selection)
+     */
+    public static DkimResult checkSignature(DkimSignature sig, BodyHasher hasher, List<HeaderField> fields, DkimKeyLookup keys) {
+        {
             DkimResult r = base(sig);
             OptionalLong l = sig.length();
             long unsigned = l.isPresent() ? Math.max(0, hasher.canonicalLength() - l.getAsLong()) : 0;
@@ -174,7 +187,7 @@ public final class DkimVerifier {
             if (key.keyType().equals("rsa") && key.keyBits() < MIN_RSA_BITS) {
                 return r.with(DkimStatus.FAIL, "RSA key too short: " + key.keyBits() + " bits (RFC 8301 requires at least " + MIN_RSA_BITS + ")");
             }
-            byte[] data = HeaderHashInput.build(headers.fields(), sig.signedHeaders(), sig.headerCanon(), sig.field(), sig.field());
+            byte[] data = HeaderHashInput.build(fields, sig.signedHeaders(), sig.headerCanon(), sig.field(), sig.field());
             if (!DkimCrypto.verify(sig.algorithm(), key.publicKey().orElseThrow(), data, sig.signature())) {
                 return r.with(DkimStatus.FAIL, "signature mismatch");
             }
@@ -192,17 +205,9 @@ public final class DkimVerifier {
 
     /** RFC 6376 6.1.2 step 6 onwards: the key's own tags against the signature; null when acceptable. */
     static String keyProblem(DkimSignature sig, DkimKeyRecord key) {
-        if (key.revoked()) {
-            return "key revoked (empty p=)";
-        }
-        if (!key.keyType().equals(sig.algorithm().keyType())) {
-            return "key type k=" + key.keyType() + " does not match a=" + sig.algorithm().token();
-        }
-        if (!key.hashes().isEmpty() && !key.hashes().contains(sig.algorithm().hashToken())) {
-            return "key h= does not allow " + sig.algorithm().hashToken();
-        }
-        if (!key.services().contains("*") && !key.services().contains("email")) {
-            return "key s= is not for email";
+        var p = key.problemFor(sig.algorithm());
+        if (p.isPresent()) {
+            return p.get();
         }
         if (key.strict()) {
             String id = sig.identity();

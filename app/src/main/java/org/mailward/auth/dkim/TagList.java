@@ -43,13 +43,18 @@ public record TagList(Map<String, String> tags) {
         Map<String, String> out = new LinkedHashMap<>();
         int n = text.length();
         int p = 0;
+        String last = "";
         while (p < n) {
             int semi = text.indexOf(';', p);
             int end = semi < 0 ? n : semi;
             String spec = text.substring(p, end);
             p = end + 1;
             if (isFws(spec)) {
-                continue; // empty tag-spec (";;" or trailing ";"): tolerated
+                if (semi >= 0 && !isFws(text.substring(p))) {
+                    // 3.2: tag-list = tag-spec *( ";" tag-spec ) [ ";" ]: only a final ";" may be followed by nothing
+                    return new Invalid(last, "empty tag-spec (\";;\")");
+                }
+                continue;
             }
             int eq = spec.indexOf('=');
             String rawName = eq < 0 ? spec : spec.substring(0, eq);
@@ -69,6 +74,7 @@ public record TagList(Map<String, String> tags) {
                 return new Invalid(name, "duplicate tag");
             }
             out.put(name, value);
+            last = name;
         }
         return new Ok(new TagList(out));
     }
