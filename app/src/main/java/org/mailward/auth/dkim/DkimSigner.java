@@ -240,16 +240,16 @@ public final class DkimSigner {
         return headers;
     }
 
-    /** Folds tag=value items at 78 columns (RFC 5322 2.1.1), continuation lines starting with a tab. */
-    static final class Folder {
+    /** Folds tag=value items at 78 columns (RFC 5322 2.1.1), continuation lines starting with a tab. ARC uses it too. */
+    public static final class Folder {
         private static final int WIDTH = 78;
         private int column;
 
-        Folder(int column) {
+        public Folder(int column) {
             this.column = column;
         }
 
-        void add(StringBuilder sb, String item) {
+        public void add(StringBuilder sb, String item) {
             if (column + 1 + item.length() > WIDTH && column > 1) {
                 sb.append("\r\n\t");
                 column = 1;
@@ -261,7 +261,7 @@ public final class DkimSigner {
             column += item.length();
         }
 
-        void addList(StringBuilder sb, String prefix, List<String> items, String sep) {
+        public void addList(StringBuilder sb, String prefix, List<String> items, String sep) {
             add(sb, prefix + (items.isEmpty() ? "" : items.get(0)) + (items.size() == 1 ? ";" : sep));
             for (int i = 1; i < items.size(); i++) {
                 String item = items.get(i) + (i == items.size() - 1 ? ";" : sep);
@@ -275,7 +275,7 @@ public final class DkimSigner {
         }
 
         /** Appends base64 right after "b=", folding with FWS (allowed inside b=, RFC 6376 3.5). */
-        void addBase64(StringBuilder sb, String b64) {
+        public void addBase64(StringBuilder sb, String b64) {
             int p = 0;
             while (p < b64.length()) {
                 int room = WIDTH - column;
