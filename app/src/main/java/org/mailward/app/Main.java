@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DnsCommand.class,
             DkimCommand.class,
+            ArcCommand.class,
         })
 public final class Main implements Runnable {
 
