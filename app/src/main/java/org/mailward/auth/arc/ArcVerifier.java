@@ -1,9 +1,7 @@
 package org.mailward.auth.arc;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,11 +41,12 @@ public final class ArcVerifier {
     }
 
     public ArcResult verify(byte[] message) {
-        try {
-            return verify(new ByteArrayInputStream(message));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Verification[] v = new Verification[1];
+        new MessageReader().read(message, h -> {
+            v[0] = begin(h);
+            return v[0].bodyConsumers();
+        });
+        return v[0].finish();
     }
 
     public ArcResult verify(InputStream in) throws IOException {

@@ -27,6 +27,30 @@ public final class DkimKeyLookup {
     private final Resolver resolver;
     private final Map<String, Outcome> cache = new HashMap<>();
 
+    /**
+     * Parsed key records by their text, shared by all lookups: parsing (base64, ASN.1, key factory) is pure, so the
+     * same published text always gives the same record. Bounded; DNS answers themselves are never cached here.
+     */
+    private static final Map<String, DkimKeyRecord.Parsed> PARSED = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, DkimKeyRecord.Parsed> eldest) {
+                    return size() > 256;
+                }
+            });
+
+    static DkimKeyRecord.Parsed parseCached(String text) {
+        if (text.length() > 4096) {
+            return DkimKeyRecord.parse(text);
+        }
+        DkimKeyRecord.Parsed p = PARSED.get(text);
+        if (p == null) {
+            p = DkimKeyRecord.parse(text);
+            PARSED.put(text, p);
+        }
+        return p;
+    }
+
     public DkimKeyLookup(Resolver resolver) {
         this.resolver = resolver;
     }
@@ -56,7 +80,7 @@ public final class DkimKeyLookup {
         }
         Failed first = null;
         for (String text : texts) {
-            DkimKeyRecord.Parsed p = DkimKeyRecord.parse(text);
+            DkimKeyRecord.Parsed p = parseCached(text);
             if (p instanceof DkimKeyRecord.Valid v) {
                 return new Found(v.record());
             }

@@ -1,9 +1,7 @@
 package org.mailward.auth.dkim;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -156,9 +154,9 @@ public final class DkimSigner {
 
     /** Signs with every signer in one pass and prepends their fields in order. */
     public static byte[] signAll(byte[] message, List<DkimSigner> signers) {
-        try {
+        {
             boolean[] lf = new boolean[1];
-            List<String> fields = signatureFields(new ByteArrayInputStream(message), signers, lf);
+            List<String> fields = signatureFields(message, signers, lf);
             StringBuilder sb = new StringBuilder();
             for (String f : fields) {
                 sb.append(lf[0] ? f.replace("\r\n", "\n") : f);
@@ -168,8 +166,6 @@ public final class DkimSigner {
             System.arraycopy(head, 0, out, 0, head.length);
             System.arraycopy(message, 0, out, head.length, message.length);
             return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -182,11 +178,24 @@ public final class DkimSigner {
     }
 
     private static List<String> signatureFields(InputStream message, List<DkimSigner> signers, boolean[] lfOnly) throws IOException {
+        List<BodyHasher> hashers = hashers(signers);
+        return fields(new MessageReader().read(message, h -> hashers), signers, hashers, lfOnly);
+    }
+
+    private static List<String> signatureFields(byte[] message, List<DkimSigner> signers, boolean[] lfOnly) {
+        List<BodyHasher> hashers = hashers(signers);
+        return fields(new MessageReader().read(message, h -> hashers), signers, hashers, lfOnly);
+    }
+
+    private static List<BodyHasher> hashers(List<DkimSigner> signers) {
         List<BodyHasher> hashers = new ArrayList<>();
         for (DkimSigner s : signers) {
             hashers.add(new BodyHasher(s.bodyCanon, s.algorithm.digestName(), Long.MAX_VALUE));
         }
-        MessageReader.Read read = new MessageReader().read(message, h -> hashers);
+        return hashers;
+    }
+
+    private static List<String> fields(MessageReader.Read read, List<DkimSigner> signers, List<BodyHasher> hashers, boolean[] lfOnly) {
         MessageHeaders headers = read.headers();
         if (headers.truncated()) {
             throw new IllegalArgumentException("header section too large to sign");

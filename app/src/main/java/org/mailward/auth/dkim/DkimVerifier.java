@@ -1,9 +1,7 @@
 package org.mailward.auth.dkim;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,11 +51,12 @@ public final class DkimVerifier {
     }
 
     public List<DkimResult> verify(byte[] message) {
-        try {
-            return verify(new ByteArrayInputStream(message));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Verification[] v = new Verification[1];
+        new MessageReader().read(message, headers -> {
+            v[0] = begin(headers);
+            return v[0].bodyConsumers();
+        });
+        return v[0].finish();
     }
 
     /** Reads the message from {@code in} once and verifies every signature. I/O errors of the stream propagate. */

@@ -1,9 +1,7 @@
 package org.mailward.auth.message;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,12 +53,19 @@ public final class MessageReader {
         return new MessageReader().read(message, h -> List.of()).headers();
     }
 
+    /** Reads an in-memory message in place (no copy, no read buffer). */
     public Read read(byte[] message, Function<MessageHeaders, List<? extends BodyConsumer>> consumers) {
-        try {
-            return read(new ByteArrayInputStream(message), consumers);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        HeaderCollector hc = new HeaderCollector(maxHeaderBytes);
+        int bodyStart = hc.feed(message, 0, message.length);
+        MessageHeaders headers = hc.finish();
+        BodySplitter body = new BodySplitter(List.copyOf(consumers.apply(headers)));
+        long bodyBytes = 0;
+        if (bodyStart >= 0 && bodyStart < message.length) {
+            body.process(message, bodyStart, message.length - bodyStart);
+            bodyBytes = message.length - bodyStart;
         }
+        body.finish();
+        return new Read(headers, bodyBytes);
     }
 
     /**
