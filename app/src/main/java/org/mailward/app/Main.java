@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             DnsCommand.class,
             SpfCommand.class,
             CheckCommand.class,
+            DkimCommand.class,
+            ArcCommand.class,
         })
 public final class Main implements Runnable {
 
