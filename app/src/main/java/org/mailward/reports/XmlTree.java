@@ -1,0 +1,175 @@
+package org.mailward.reports;
+
+import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.nio.charset.Charset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * A small element tree read with StAX from untrusted bytes: local names, namespace URIs and trimmed text only.
+ * DTDs are refused outright (no XXE, no entity expansion: "billion laughs"), and the depth and element count are
+ * bounded. Aggregate reports are small enough (a 5,000-record report is a few MB) to hold as a tree, which lets the
+ * parser accept the elements of an {@code xs:all} in any order.
+ */
+final class XmlTree {
+
+    static final int MAX_DEPTH = 32;
+
+    /** An element: local name, namespace ("" for none), trimmed text, children in document order. */
+    record Element(String name, String namespace, String text, List<Element> children) {
+        Optional<Element> child(String local) {
+            for (Element c : children) {
+                if (c.name.equals(local)) {
+                    return Optional.of(c);
+                }
+            }
+            return Optional.empty();
+        }
+
+        List<Element> all(String local) {
+            List<Element> out = new ArrayList<>();
+            for (Element c : children) {
+                if (c.name.equals(local)) {
+                    out.add(c);
+                }
+            }
+            return out;
+        }
+
+        String text(String local) {
+            return child(local).map(Element::text).orElse("");
+        }
+    }
+
+    private static final XMLInputFactory FACTORY = newFactory();
+
+    private static XMLInputFactory newFactory() {
+        XMLInputFactory f = XMLInputFactory.newFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        f.setProperty(XMLInputFactory.IS_COALESCING, true);
+        return f;
+    }
+
+    private XmlTree() {
+    }
+
+    /**
+     * Parses bytes; on an encoding error (bytes that are not the declared encoding, common with Latin-1 reports
+     * declared as UTF-8) retries once as windows-1252 and says so in {@code warnings}.
+     */
+    static ParseOutcome<Element> parse(byte[] bytes, int maxElements, List<String> warnings) {
+        try {
+            return read(FACTORY.createXMLStreamReader(new ByteArrayInputStream(bytes)), maxElements);
+        } catch (XMLStreamException | RuntimeException e) {
+            String msg = message(e);
+            if (msg.contains("Invalid byte") || msg.contains("invalid byte") || msg.contains("MalformedByteSequence")) {
+                warnings.add("bytes are not in the declared encoding; read as windows-1252");
+                String text = new String(bytes, Charset.forName("windows-1252")).replaceFirst("^<\\?xml[^>]*\\?>", "");
+                try {
+                    return read(FACTORY.createXMLStreamReader(new StringReader(text)), maxElements);
+                } catch (XMLStreamException | RuntimeException e2) {
+                    return ParseOutcome.rejected("malformed XML: " + message(e2));
+                }
+            }
+            return ParseOutcome.rejected("malformed XML: " + msg);
+        }
+    }
+
+    private static ParseOutcome<Element> read(XMLStreamReader r, int maxElements) throws XMLStreamException {
+        Deque<Builder> stack = new ArrayDeque<>();
+        Element root = null;
+        int count = 0;
+        try {
+            while (r.hasNext()) {
+                int ev = r.next();
+                switch (ev) {
+                    case XMLStreamConstants.DTD ->
+                        throw new Refused("refused: XML document type declarations (DTD) are not allowed "
+                                + "(protection against XXE and entity expansion)");
+                    case XMLStreamConstants.ENTITY_REFERENCE ->
+                        throw new Refused("refused: entity reference &" + r.getLocalName() + "; (no DTD entities allowed)");
+                    case XMLStreamConstants.START_ELEMENT -> {
+                        if (root != null) {
+                            throw new Refused("malformed XML: content after the root element");
+                        }
+                        if (++count > maxElements) {
+                            throw new Refused("refused: more than " + maxElements + " XML elements");
+                        }
+                        if (stack.size() >= MAX_DEPTH) {
+                            throw new Refused("refused: XML nested deeper than " + MAX_DEPTH + " elements");
+                        }
+                        String ns = r.getNamespaceURI();
+                        stack.push(new Builder(r.getLocalName(), ns == null ? "" : ns));
+                    }
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                        if (!stack.isEmpty()) {
+                            Builder b = stack.peek();
+                            if (b.text.length() < 100_000) {
+                                b.text.append(r.getText());
+                            }
+                        }
+                    }
+                    case XMLStreamConstants.END_ELEMENT -> {
+                        Builder b = stack.pop();
+                        Element e = new Element(b.name, b.ns, b.text.toString().strip(), List.copyOf(b.children));
+                        if (stack.isEmpty()) {
+                            root = e;
+                        } else {
+                            stack.peek().children.add(e);
+                        }
+                    }
+                    default -> {
+                        // comments, processing instructions: ignored
+                    }
+                }
+            }
+        } catch (Refused e) {
+            return ParseOutcome.rejected(e.getMessage());
+        } finally {
+            r.close();
+        }
+        if (root == null) {
+            return ParseOutcome.rejected("malformed XML: no root element");
+        }
+        return ParseOutcome.ok(root);
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        // StAX messages start with "ParseError at [row,col]:[r,c]\nMessage: ...": keep them on one line.
+        return m.replace('\n', ' ').replaceAll("\\s+", " ").trim();
+    }
+
+    private static final class Builder {
+        final String name;
+        final String ns;
+        final StringBuilder text = new StringBuilder();
+        final List<Element> children = new ArrayList<>();
+
+        Builder(String name, String ns) {
+            this.name = name;
+            this.ns = ns;
+        }
+    }
+
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
