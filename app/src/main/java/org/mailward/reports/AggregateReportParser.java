@@ -252,8 +252,12 @@ public final class AggregateReportParser {
                 warnings.add("policy_published <pct> is not an integer: " + pctText);
             }
         }
-        if (schema == Schema.RFC7489 && pctText.isEmpty()) {
-            warnings.add("missing policy_published <pct>");
+        if (schema == Schema.RFC7489) {
+            for (String required : List.of("sp", "pct", "fo")) {
+                if (pp.child(required).isEmpty()) {
+                    warnings.add("missing policy_published <" + required + "> (required by RFC 7489 Appendix C)");
+                }
+            }
         }
         return new PolicyPublished(domain,
                 enumValue(pp.text("adkim"), Set.of("r", "s"), "policy_published <adkim>", warnings),

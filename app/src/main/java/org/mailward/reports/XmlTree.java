@@ -69,14 +69,14 @@ final class XmlTree {
      */
     static ParseOutcome<Element> parse(byte[] bytes, int maxElements, List<String> warnings) {
         try {
-            return read(FACTORY.createXMLStreamReader(new ByteArrayInputStream(bytes)), maxElements);
+            return read(FACTORY.createXMLStreamReader(new ByteArrayInputStream(bytes)), maxElements, warnings);
         } catch (XMLStreamException | RuntimeException e) {
             String msg = message(e);
             if (msg.contains("Invalid byte") || msg.contains("invalid byte") || msg.contains("MalformedByteSequence")) {
                 warnings.add("bytes are not in the declared encoding; read as windows-1252");
                 String text = new String(bytes, Charset.forName("windows-1252")).replaceFirst("^<\\?xml[^>]*\\?>", "");
                 try {
-                    return read(FACTORY.createXMLStreamReader(new StringReader(text)), maxElements);
+                    return read(FACTORY.createXMLStreamReader(new StringReader(text)), maxElements, warnings);
                 } catch (XMLStreamException | RuntimeException e2) {
                     return ParseOutcome.rejected("malformed XML: " + message(e2));
                 }
@@ -85,7 +85,9 @@ final class XmlTree {
         }
     }
 
-    private static ParseOutcome<Element> read(XMLStreamReader r, int maxElements) throws XMLStreamException {
+    private static ParseOutcome<Element> read(XMLStreamReader r, int maxElements, List<String> warnings)
+            throws XMLStreamException {
+        java.util.Set<String> padded = new java.util.TreeSet<>();
         Deque<Builder> stack = new ArrayDeque<>();
         Element root = null;
         int count = 0;
@@ -121,7 +123,12 @@ final class XmlTree {
                     }
                     case XMLStreamConstants.END_ELEMENT -> {
                         Builder b = stack.pop();
-                        Element e = new Element(b.name, b.ns, b.text.toString().strip(), List.copyOf(b.children));
+                        String raw = b.text.toString();
+                        String text = raw.strip();
+                        if (b.children.isEmpty() && !text.isEmpty() && text.length() != raw.length()) {
+                            padded.add(b.name);
+                        }
+                        Element e = new Element(b.name, b.ns, text, List.copyOf(b.children));
                         if (stack.isEmpty()) {
                             root = e;
                         } else {
@@ -140,6 +147,9 @@ final class XmlTree {
         }
         if (root == null) {
             return ParseOutcome.rejected("malformed XML: no root element");
+        }
+        if (!padded.isEmpty()) {
+            warnings.add("whitespace around values (trimmed) in: " + String.join(", ", padded));
         }
         return ParseOutcome.ok(root);
     }
