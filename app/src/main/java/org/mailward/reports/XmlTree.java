@@ -1,6 +1,11 @@
 package org.mailward.reports;
 
-import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.io.StringReader;
 import java.nio.charset.Charset;
 import java.util.ArrayDeque;
@@ -64,26 +69,48 @@ final class XmlTree {
     }
 
     /**
-     * Parses bytes; on an encoding error (bytes that are not the declared encoding, common with Latin-1 reports
-     * declared as UTF-8) retries once as windows-1252 and says so in {@code warnings}.
+     * Parses bytes. The text is decoded here, not by the XML parser: the encoding comes from a UTF-16 byte order
+     * mark or the XML declaration (default UTF-8); bytes that are not in that encoding (common with Latin-1 reports
+     * declared as UTF-8) are read as windows-1252 with a warning in {@code warnings}.
      */
     static ParseOutcome<Element> parse(byte[] bytes, int maxElements, List<String> warnings) {
+        String text = decode(bytes, warnings);
+        // the declaration's encoding no longer applies to a decoded string
+        text = text.replaceFirst("^\\uFEFF", "").replaceFirst("^\\s*(<\\?xml[^>]*?)\\s+encoding\\s*=\\s*[\"'][^\"']*[\"']", "$1");
         try {
-            return read(FACTORY.createXMLStreamReader(new ByteArrayInputStream(bytes)), maxElements, warnings);
+            return read(FACTORY.createXMLStreamReader(new StringReader(text)), maxElements, warnings);
         } catch (XMLStreamException | RuntimeException e) {
-            String msg = message(e);
-            if (msg.contains("Invalid byte") || msg.contains("invalid byte") || msg.contains("MalformedByteSequence")) {
-                warnings.add("bytes are not in the declared encoding; read as windows-1252");
-                String text = new String(bytes, Charset.forName("windows-1252")).replaceFirst("^<\\?xml[^>]*\\?>", "");
-                try {
-                    return read(FACTORY.createXMLStreamReader(new StringReader(text)), maxElements, warnings);
-                } catch (XMLStreamException | RuntimeException e2) {
-                    return ParseOutcome.rejected("malformed XML: " + message(e2));
-                }
-            }
-            return ParseOutcome.rejected("malformed XML: " + msg);
+            return ParseOutcome.rejected("malformed XML: " + message(e));
         }
     }
+
+    private static String decode(byte[] b, List<String> warnings) {
+        Charset cs = StandardCharsets.UTF_8;
+        if (b.length >= 2 && (b[0] & 0xff) == 0xfe && (b[1] & 0xff) == 0xff) {
+            cs = StandardCharsets.UTF_16BE;
+        } else if (b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xfe) {
+            cs = StandardCharsets.UTF_16LE;
+        } else {
+            String head = new String(b, 0, Math.min(b.length, 200), StandardCharsets.ISO_8859_1);
+            Matcher m = ENCODING.matcher(head);
+            if (m.find()) {
+                try {
+                    cs = Charset.forName(m.group(1));
+                } catch (IllegalArgumentException e) {
+                    warnings.add("unknown encoding " + m.group(1) + " declared; read as UTF-8");
+                }
+            }
+        }
+        try {
+            return cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            warnings.add("bytes are not in the declared encoding " + cs.name() + "; read as windows-1252");
+            return new String(b, Charset.forName("windows-1252"));
+        }
+    }
+
+    private static final Pattern ENCODING = Pattern.compile("^\\s*<\\?xml[^>]*?encoding\\s*=\\s*[\"']([A-Za-z0-9._-]{1,40})[\"']");
 
     private static ParseOutcome<Element> read(XMLStreamReader r, int maxElements, List<String> warnings)
             throws XMLStreamException {
