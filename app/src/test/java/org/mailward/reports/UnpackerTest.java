@@ -26,17 +26,22 @@ class UnpackerTest {
 
     @Test
     void gzipBombIsRefused() throws IOException {
-        // 1 GiB of zeros compresses to about 1 MB; the limit stops reading at 16 MiB
+        // 64 MiB of zeros compresses to about 64 KB (ratio 1000:1); the limit stops reading at 16 MiB
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             byte[] zeros = new byte[1 << 20];
-            for (int i = 0; i < 1024; i++) {
+            for (int i = 0; i < 64; i++) {
                 gz.write(zeros);
             }
         }
+        assertThat(out.size()).isLessThan(200_000);
         List<Payload> p = Unpacker.unpack("bomb.xml.gz", out.toByteArray(), LIMITS);
         assertThat(p).singleElement().isInstanceOfSatisfying(Payload.Unreadable.class,
                 u -> assertThat(u.reason()).contains("expands beyond").contains("bomb"));
+        // the same bomb as a zip entry, and inside a gzip inside a zip
+        byte[] zip = ReportGenerator.zip(Map.of("report.xml.gz", out.toByteArray()));
+        assertThat(Unpacker.unpack("bomb.zip", zip, LIMITS)).last().isInstanceOfSatisfying(Payload.Unreadable.class,
+                u -> assertThat(u.reason()).contains("expands beyond"));
     }
 
     @Test
