@@ -135,7 +135,12 @@ public final class ReportsCommand implements Runnable {
                 print(out, ingest.ingestPaths(paths), json);
                 out.flush();
                 if (watch) {
-                    watchLoop(ingest, out);
+                    try {
+                        watchLoop(ingest, out);
+                    } catch (InterruptedException e) {
+                        // interrupted: stop watching; the flag stays cleared so that the pool closes cleanly
+                        out.flush();
+                    }
                 }
             }
             return ExitCodes.OK;

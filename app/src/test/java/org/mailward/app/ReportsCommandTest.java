@@ -168,4 +168,28 @@ class ReportsCommandTest {
         assertThat(src.get("dkimAligned").asLong()).isZero();
         assertThat(src.get("disposition").asText()).isEqualTo("none");
     }
+
+    @Test
+    void watchModeIngestsFilesThatAppearLater() throws Exception {
+        Path inbox = Files.createDirectories(data.resolve("inbox"));
+        StringWriter out = new StringWriter();
+        PrintWriter pw = new PrintWriter(out, true);
+        Thread t = new Thread(() -> Main.run(new String[] {"reports", "ingest", inbox.toString(), "--watch",
+            "--watch-interval", "0.1", "--json", "--data", data.resolve("db").toString()}, pw, new PrintWriter(new StringWriter())));
+        t.start();
+        try {
+            Thread.sleep(1500);
+            byte[] sample = Files.readAllBytes(corpusDir().resolve("17-tlsrpt.json"));
+            Files.write(inbox.resolve("late.json"), sample);
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!out.toString().contains("late.json") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+        } finally {
+            t.interrupt();
+            t.join(10_000);
+        }
+        assertThat(out.toString()).contains("late.json").contains("\"status\":\"stored\"").contains("\"kind\":\"tlsrpt\"");
+        assertThat(t.isAlive()).isFalse();
+    }
 }
