@@ -199,7 +199,7 @@ public final class AggregateReportParser {
         }
         try {
             long v = new BigDecimal(text).longValue();
-            if (!text.matches("\\d+")) {
+            if (!allDigits(text)) {
                 warnings.add("date_range <" + what + "> is not an integer: " + text);
             }
             if (v > 100_000_000_000L) {
@@ -303,7 +303,7 @@ public final class AggregateReportParser {
                 if (c.signum() < 0) {
                     warnings.add(where + ": negative <count> " + countText + "; counted as 0");
                     count = 0;
-                } else if (!countText.matches("\\d+")) {
+                } else if (!allDigits(countText)) {
                     warnings.add(where + ": <count> is not an integer: " + countText);
                 }
             } catch (NumberFormatException e) {
@@ -350,16 +350,53 @@ public final class AggregateReportParser {
                 dkims, spfs);
     }
 
+    /** An IPv4 dotted quad or something made of IPv6 characters (a hot path: no regular expressions). */
     static boolean looksLikeIp(String s) {
-        if (s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            for (String part : s.split("\\.")) {
-                if (Integer.parseInt(part) > 255) {
+        if (s.isEmpty() || s.length() > 45) {
+            return false;
+        }
+        if (s.indexOf(':') >= 0) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
                     return false;
                 }
             }
             return true;
         }
-        return s.contains(":") && s.matches("[0-9A-Fa-f:.]+") && s.length() <= 45;
+        int parts = 0;
+        int value = -1;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i == s.length() ? '.' : s.charAt(i);
+            if (c == '.') {
+                if (value < 0 || value > 255) {
+                    return false;
+                }
+                parts++;
+                value = -1;
+            } else if (c >= '0' && c <= '9') {
+                value = value < 0 ? c - '0' : value * 10 + (c - '0');
+                if (value > 999) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        return parts == 4;
+    }
+
+    static boolean allDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String lower(String s) {

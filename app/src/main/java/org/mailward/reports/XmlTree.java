@@ -76,7 +76,13 @@ final class XmlTree {
     static ParseOutcome<Element> parse(byte[] bytes, int maxElements, List<String> warnings) {
         String text = decode(bytes, warnings);
         // the declaration's encoding no longer applies to a decoded string
-        text = text.replaceFirst("^\\uFEFF", "").replaceFirst("^\\s*(<\\?xml[^>]*?)\\s+encoding\\s*=\\s*[\"'][^\"']*[\"']", "$1");
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        Matcher decl = DECLARED_ENCODING.matcher(text);
+        if (decl.lookingAt()) {
+            text = decl.group(1) + text.substring(decl.end());
+        }
         try {
             return read(FACTORY.createXMLStreamReader(new StringReader(text)), maxElements, warnings);
         } catch (XMLStreamException | RuntimeException e) {
@@ -109,6 +115,9 @@ final class XmlTree {
             return new String(b, Charset.forName("windows-1252"));
         }
     }
+
+    private static final Pattern DECLARED_ENCODING =
+            Pattern.compile("\\s*(<\\?xml[^>]*?)\\s+encoding\\s*=\\s*[\"'][^\"']*[\"']");
 
     private static final Pattern ENCODING = Pattern.compile("^\\s*<\\?xml[^>]*?encoding\\s*=\\s*[\"']([A-Za-z0-9._-]{1,40})[\"']");
 
