@@ -46,13 +46,22 @@ public final class ReportIngest {
                             .sorted().toList();
                 }
                 for (Path f : files) {
-                    out.addAll(ingestFile(f));
+                    out.addAll(ingestReadable(f));
                 }
             } else {
-                out.addAll(ingestFile(p));
+                out.addAll(ingestReadable(p));
             }
         }
         return out;
+    }
+
+    /** One file of a batch: a file that cannot be read is a failed result, and the batch goes on. */
+    private List<IngestResult> ingestReadable(Path file) throws SQLException {
+        try {
+            return ingestFile(file);
+        } catch (IOException e) {
+            return List.of(IngestResult.failed(file.toString(), "", ReportKind.UNKNOWN, "cannot read: " + e, 0));
+        }
     }
 
     public List<IngestResult> ingestFile(Path file) throws IOException, SQLException {

@@ -23,7 +23,8 @@ import org.mailward.testing.ReportGenerator.Schema;
  * directory, then ingests the directory into a fresh H2 (or PostgreSQL) database and prints reports/s and
  * records/s. Generation is not timed.
  *
- * <p>Arguments: {@code [--reports N] [--engine h2|postgresql] [--seed S] [--dir DIR]}.
+ * <p>Arguments: {@code [--reports N] [--engine h2|postgresql] [--seed S] [--dir DIR]} ({@code --dir}: ingest the
+ * files already there instead of generating). {@code -Dkeep=1} keeps the generated files and database.
  */
 public final class IngestBenchmark {
 
@@ -132,6 +133,13 @@ public final class IngestBenchmark {
             db.close();
             if (pg != null) {
                 pg.close();
+            }
+            if (System.getProperty("keep") == null) {
+                try (Stream<Path> s = Files.walk(work)) {
+                    s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            } else {
+                System.err.println("kept " + work);
             }
         }
     }
