@@ -14,4 +14,9 @@ class ReportStoreH2Test extends ReportStoreContract {
     Database openFresh() throws Exception {
         return Database.openH2(dir);
     }
+
+    @Override
+    String url() {
+        return Database.h2Url(dir);
+    }
 }

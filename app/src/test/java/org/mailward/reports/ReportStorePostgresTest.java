@@ -24,8 +24,16 @@ class ReportStorePostgresTest extends ReportStoreContract {
         }
     }
 
+    private String url;
+
     @Override
     Database openFresh() throws Exception {
-        return Database.open(pg.createDatabase("mailward_test"), "", "");
+        url = pg.createDatabase("mailward_test");
+        return Database.open(url, "", "");
+    }
+
+    @Override
+    String url() {
+        return url;
     }
 }
