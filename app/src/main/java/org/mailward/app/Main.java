@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             DkimCommand.class,
             ArcCommand.class,
+            ReportsCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -127,7 +127,7 @@ public record DkimSignature(HeaderField field, TagList tags, DkimAlgorithm algor
         if (!dkim) {
             // ARC-Message-Signature without c=: relaxed/relaxed, as the ARC test suite (draft-ietf-dmarc-arc-protocol-18,
             // case ams_fields_c_na) and its reference verifier (dkimpy) have it; RFC 6376's default would be simple/simple
-            // (see ArcValidationSuiteTest and docs/adr/0002-arc-suite-decisions.md)
+            // (see ArcValidationSuiteTest and docs/adr/0004-arc-suite-decisions.md)
             hc = Canonicalization.RELAXED;
             bc = Canonicalization.RELAXED;
         }
