@@ -57,7 +57,7 @@ public final class ArcChain {
 
     /** The instance number of an i= value, or -1 when it is not 1..50 written as digits. */
     static int instance(String v) {
-        if (!v.matches("[0-9]{1,3}")) {
+        if (!DkimSignature.digits(v, 3)) {
             return -1;
         }
         int i = Integer.parseInt(v);

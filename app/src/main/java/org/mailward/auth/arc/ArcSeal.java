@@ -81,7 +81,7 @@ public record ArcSeal(HeaderField field, int instance, DkimAlgorithm algorithm, 
         OptionalLong ts = OptionalLong.empty();
         if (t.has("t")) {
             String tv = t.get("t").orElseThrow();
-            if (!tv.matches("[0-9]{1,12}")) {
+            if (!org.mailward.auth.dkim.DkimSignature.digits(tv, 12)) {
                 return new Invalid("ARC-Seal i=" + i + ": syntax error at tag t");
             }
             ts = OptionalLong.of(Long.parseLong(tv));

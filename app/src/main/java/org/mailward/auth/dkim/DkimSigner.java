@@ -154,19 +154,17 @@ public final class DkimSigner {
 
     /** Signs with every signer in one pass and prepends their fields in order. */
     public static byte[] signAll(byte[] message, List<DkimSigner> signers) {
-        {
-            boolean[] lf = new boolean[1];
-            List<String> fields = signatureFields(message, signers, lf);
-            StringBuilder sb = new StringBuilder();
-            for (String f : fields) {
-                sb.append(lf[0] ? f.replace("\r\n", "\n") : f);
-            }
-            byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-            byte[] out = new byte[head.length + message.length];
-            System.arraycopy(head, 0, out, 0, head.length);
-            System.arraycopy(message, 0, out, head.length, message.length);
-            return out;
+        boolean[] lf = new boolean[1];
+        List<String> fields = signatureFields(message, signers, lf);
+        StringBuilder sb = new StringBuilder();
+        for (String f : fields) {
+            sb.append(lf[0] ? f.replace("\r\n", "\n") : f);
         }
+        byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[head.length + message.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(message, 0, out, head.length, message.length);
+        return out;
     }
 
     /**

@@ -161,40 +161,38 @@ public final class DkimVerifier {
      * @param fields the message's header fields, top first (the signature's own field is excluded from h= selection)
      */
     public static DkimResult checkSignature(DkimSignature sig, BodyHasher hasher, List<HeaderField> fields, DkimKeyLookup keys) {
-        {
-            DkimResult r = base(sig);
-            OptionalLong l = sig.length();
-            long unsigned = l.isPresent() ? Math.max(0, hasher.canonicalLength() - l.getAsLong()) : 0;
-            r = new DkimResult(r.status(), r.domain(), r.selector(), r.algorithm(), r.identity(), "", false, l, unsigned, 0, r.headerB());
-            DkimKeyLookup.Outcome o = keys.fetch(sig.selector(), sig.domain());
-            if (o instanceof DkimKeyLookup.Failed f) {
-                return r.with(f.status(), f.reason());
-            }
-            DkimKeyRecord key = ((DkimKeyLookup.Found) o).record();
-            r = new DkimResult(DkimStatus.NEUTRAL, r.domain(), r.selector(), r.algorithm(), r.identity(), "", key.testing(), l, unsigned,
-                    key.keyBits(), r.headerB());
-            String keyProblem = keyProblem(sig, key);
-            if (keyProblem != null) {
-                return r.with(DkimStatus.PERMERROR, keyProblem);
-            }
-            if (l.isPresent() && l.getAsLong() > hasher.canonicalLength()) {
-                return r.with(DkimStatus.PERMERROR, "l= " + l.getAsLong() + " exceeds the canonical body length " + hasher.canonicalLength());
-            }
-            if (!MessageDigest.isEqual(hasher.hash(), sig.bodyHash())) {
-                return r.with(DkimStatus.FAIL, "body hash mismatch");
-            }
-            if (key.keyType().equals("rsa") && key.keyBits() < MIN_RSA_BITS) {
-                return r.with(DkimStatus.FAIL, "RSA key too short: " + key.keyBits() + " bits (RFC 8301 requires at least " + MIN_RSA_BITS + ")");
-            }
-            byte[] data = HeaderHashInput.build(fields, sig.signedHeaders(), sig.headerCanon(), sig.field(), sig.field());
-            if (!DkimCrypto.verify(sig.algorithm(), key.publicKey().orElseThrow(), data, sig.signature())) {
-                return r.with(DkimStatus.FAIL, "signature mismatch");
-            }
-            if (sig.algorithm() == DkimAlgorithm.RSA_SHA1) {
-                return r.with(DkimStatus.POLICY, "rsa-sha1 is not accepted (RFC 8301 3.1); the signature itself verifies");
-            }
-            return r.with(DkimStatus.PASS, "");
+        DkimResult r = base(sig);
+        OptionalLong l = sig.length();
+        long unsigned = l.isPresent() ? Math.max(0, hasher.canonicalLength() - l.getAsLong()) : 0;
+        r = new DkimResult(r.status(), r.domain(), r.selector(), r.algorithm(), r.identity(), "", false, l, unsigned, 0, r.headerB());
+        DkimKeyLookup.Outcome o = keys.fetch(sig.selector(), sig.domain());
+        if (o instanceof DkimKeyLookup.Failed f) {
+            return r.with(f.status(), f.reason());
         }
+        DkimKeyRecord key = ((DkimKeyLookup.Found) o).record();
+        r = new DkimResult(DkimStatus.NEUTRAL, r.domain(), r.selector(), r.algorithm(), r.identity(), "", key.testing(), l, unsigned,
+                key.keyBits(), r.headerB());
+        String keyProblem = keyProblem(sig, key);
+        if (keyProblem != null) {
+            return r.with(DkimStatus.PERMERROR, keyProblem);
+        }
+        if (l.isPresent() && l.getAsLong() > hasher.canonicalLength()) {
+            return r.with(DkimStatus.PERMERROR, "l= " + l.getAsLong() + " exceeds the canonical body length " + hasher.canonicalLength());
+        }
+        if (!MessageDigest.isEqual(hasher.hash(), sig.bodyHash())) {
+            return r.with(DkimStatus.FAIL, "body hash mismatch");
+        }
+        if (key.keyType().equals("rsa") && key.keyBits() < MIN_RSA_BITS) {
+            return r.with(DkimStatus.FAIL, "RSA key too short: " + key.keyBits() + " bits (RFC 8301 requires at least " + MIN_RSA_BITS + ")");
+        }
+        byte[] data = HeaderHashInput.build(fields, sig.signedHeaders(), sig.headerCanon(), sig.field(), sig.field());
+        if (!DkimCrypto.verify(sig.algorithm(), key.publicKey().orElseThrow(), data, sig.signature())) {
+            return r.with(DkimStatus.FAIL, "signature mismatch");
+        }
+        if (sig.algorithm() == DkimAlgorithm.RSA_SHA1) {
+            return r.with(DkimStatus.POLICY, "rsa-sha1 is not accepted (RFC 8301 3.1); the signature itself verifies");
+        }
+        return r.with(DkimStatus.PASS, "");
     }
 
     private static DkimResult base(DkimSignature sig) {
