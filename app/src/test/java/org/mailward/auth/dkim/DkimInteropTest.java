@@ -70,8 +70,7 @@ class DkimInteropTest {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/opendkim")), "opendkim not installed (apt-get install opendkim)");
         Process check = new ProcessBuilder("/usr/bin/python3", "-c", "import dkim, nacl").redirectErrorStream(true).start();
         Assumptions.assumeTrue(check.waitFor() == 0, "python3-dkim / python3-nacl not installed for /usr/bin/python3");
-        Path target = Path.of("target").toAbsolutePath();
-        Files.createDirectories(target);
+        Path target = privateBase();
         dir = Files.createTempDirectory(target, "dkim-interop-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         rsa = DkimKeys.generate(DkimKeys.KeyType.RSA, 2048);
         ed = DkimKeys.generate(DkimKeys.KeyType.ED25519, 0);
@@ -98,6 +97,31 @@ class DkimInteropTest {
         python = new ProcessBuilder("/usr/bin/python3", driver.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         pyIn = new BufferedWriter(new OutputStreamWriter(python.getOutputStream(), StandardCharsets.UTF_8));
         pyOut = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * OpenDKIM refuses a config file when any directory above it can be written by other users (a checkout under
+     * /tmp, say): use target/ when its whole path is private, else a private folder under the user's home.
+     */
+    static Path privateBase() throws IOException {
+        Path target = Path.of("target").toAbsolutePath();
+        Files.createDirectories(target);
+        if (noAncestorWritableByOthers(target)) {
+            return target;
+        }
+        Path home = Path.of(System.getProperty("user.home"), ".cache", "mailward-tests").toAbsolutePath();
+        Files.createDirectories(home);
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        return home;
+    }
+
+    private static boolean noAncestorWritableByOthers(Path p) throws IOException {
+        for (Path cur = p; cur != null; cur = cur.getParent()) {
+            if (Files.getPosixFilePermissions(cur).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @AfterAll
