@@ -98,6 +98,9 @@ public final class CommandParser {
         boolean utf8 = hasParam(r, "SMTPUTF8");
         Parsed<AddressParser.PathAndRest> p = AddressParser.parsePath(r, true, utf8);
         if (!p.isOk()) {
+            if (!utf8 && !AddressParser.isAscii(r)) {
+                return fail(553, "5.6.7", "Non-ASCII address needs SMTPUTF8 (RFC 6531 3.4)");
+            }
             return fail(501, "5.1.7", "Bad sender address syntax: " + p.errorMessage());
         }
         OptionalLong size = OptionalLong.empty();

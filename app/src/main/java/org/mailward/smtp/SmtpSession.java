@@ -97,6 +97,15 @@ final class SmtpSession implements Runnable {
         } catch (IOException e) {
             LOG.debug("session {}: {}", id, e.toString());
         } finally {
+            try {
+                synchronized (writeLock) {
+                    if (out != null) {
+                        out.flush();
+                    }
+                }
+            } catch (IOException e) {
+                // the client is gone
+            }
             closeQuietly();
             try {
                 handler.disconnected(info());
@@ -623,7 +632,7 @@ final class SmtpSession implements Runnable {
     /** Writes a reply; flushes unless more pipelined commands are already waiting (RFC 2920 3.2). */
     private void reply(SmtpReply r) throws IOException {
         synchronized (writeLock) {
-            out.write(r.render(esmtp));
+            out.write(r.render(true)); // enhanced codes always (as Postfix does)
             if (in == null || in.buffered() == 0) {
                 out.flush();
             }
