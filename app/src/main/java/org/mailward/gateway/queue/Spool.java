@@ -73,7 +73,7 @@ public final class Spool {
      * the message survives a crash; the caller may then say 250.
      */
     public Envelope enqueue(Envelope envelope, byte[] content) throws IOException {
-        String id = newId();
+        String id = envelope.queueId().isEmpty() ? newId() : envelope.queueId();
         Envelope env = envelope.withQueueId(id);
         Path tmp = dir(QueueState.INCOMING).resolve(id);
         Files.createDirectory(tmp);
