@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             DnsCommand.class,
+            ServeCommand.class,
+            ConfigCommand.class,
         })
 public final class Main implements Runnable {
 
