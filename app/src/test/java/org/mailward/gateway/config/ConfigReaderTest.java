@@ -101,7 +101,7 @@ class ConfigReaderTest {
         long seed = System.nanoTime();
         Random r = new Random(seed);
         String alphabet = ":-[]{}#\"' \n\tabc019*.&!|>%@";
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 200; i++) {
             StringBuilder s = new StringBuilder(base);
             for (int e = 0; e < 1 + r.nextInt(5); e++) {
                 int pos = r.nextInt(s.length());
