@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DnsCommand.class,
             ServeCommand.class,
             ConfigCommand.class,
+            QueueCommand.class,
         })
 public final class Main implements Runnable {
 
