@@ -209,4 +209,19 @@ class GatewayTest {
         assertThat(held.get(0).envelope().holdReason()).contains("does not offer STARTTLS");
         assertThat(deliveredRcpts).doesNotContain("y@dept.gsi.gov.uk");
     }
+
+    @Test
+    void implicitMxIsUsedAndADomainWithoutMxOrAddressBounces() throws Exception {
+        startSink(false);
+        start(config("relayNetworks: [127.0.0.0/8]\n"), """
+                implicit.example. 300 IN A 127.0.0.1
+                noaddress.example. 300 IN TXT "no mail here"
+                """);
+        assertThat(send(gateway.servers().get(0), false, "carol@example.gov.uk", List.of("x@implicit.example"), "Subject: i\r\n\r\nx\r\n").accepted()).isTrue();
+        awaitDelivered(1);
+        assertThat(deliveredRcpts).contains("x@implicit.example");
+        assertThat(send(gateway.servers().get(0), false, "carol@example.gov.uk", List.of("x@noaddress.example"), "Subject: n\r\n\r\nx\r\n").accepted()).isTrue();
+        awaitDelivered(2);
+        assertThat(delivered.get(1)).contains("has no MX and no address record", "Status: 5.1.2");
+    }
 }

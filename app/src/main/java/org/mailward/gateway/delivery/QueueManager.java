@@ -282,7 +282,15 @@ public final class QueueManager implements AutoCloseable {
                 return new Attempt(delivered, failed, deferred, Optional.empty());
             }
             if (records.isEmpty()) {
-                hops.add(new Hop(domain, mxPort)); // RFC 5321 5.1: implicit MX
+                // RFC 5321 5.1: implicit MX; a domain with neither MX nor address records is undeliverable
+                DnsStatus a = resolver.query(domain, RecordType.A).status();
+                DnsStatus aaaa = resolver.query(domain, RecordType.AAAA).status();
+                boolean none = (a == DnsStatus.NODATA || a == DnsStatus.NXDOMAIN) && (aaaa == DnsStatus.NODATA || aaaa == DnsStatus.NXDOMAIN);
+                if (none) {
+                    failed.putAll(all(rcpts, "550 5.1.2 domain " + domain + " has no MX and no address record"));
+                    return new Attempt(delivered, failed, deferred, Optional.empty());
+                }
+                hops.add(new Hop(domain, mxPort));
             } else {
                 TreeMap<Integer, List<String>> byPref = new TreeMap<>();
                 for (DnsRecord.Mx r : records) {
