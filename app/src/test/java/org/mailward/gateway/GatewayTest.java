@@ -224,4 +224,46 @@ class GatewayTest {
         awaitDelivered(2);
         assertThat(delivered.get(1)).contains("has no MX and no address record", "Status: 5.1.2");
     }
+
+    @Test
+    void submissionNeedsTlsThenAuthAndAuthenticatedUsersMayRelay() throws Exception {
+        startSink(false);
+        String hash = org.mailward.gateway.config.PasswordHash.hash("s3cret");
+        String yaml = """
+                hostname: mx.example.gov.uk
+                listeners:
+                  - { name: sub, address: 127.0.0.1, port: 0, kind: submission }
+                localDomains:
+                  - { domain: example.gov.uk, route: "127.0.0.1:%d" }
+                users:
+                  - { name: alice, passwordHash: "%s" }
+                delivery: { mxPort: %d }
+                """.formatted(sink.port(), hash, sink.port());
+        start(ConfigReader.read(yaml, dir).config().orElseThrow(), "remote.example. 300 IN A 127.0.0.1\n");
+        SmtpServer sub = gateway.servers().get(0);
+        try (SmtpClient cl = SmtpClient.connect(sub.address(), "laptop.example", Duration.ofSeconds(2), Duration.ofSeconds(10))) {
+            cl.ehlo();
+            assertThat(cl.extensions()).noneMatch(x -> x.startsWith("AUTH"));
+            assertThat(cl.command("MAIL FROM:<alice@example.gov.uk>").toString()).startsWith("530 5.7.0 Must issue a STARTTLS");
+            SSLContext any = SSLContext.getInstance("TLS");
+            any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                public void checkClientTrusted(java.security.cert.X509Certificate[] x, String a) { }
+                public void checkServerTrusted(java.security.cert.X509Certificate[] x, String a) { }
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+            }}, null);
+            cl.startTls(any, org.mailward.smtp.tls.TlsProfile.ncsc(), "mx.example.gov.uk", false);
+            assertThat(cl.supports("AUTH")).isTrue();
+            assertThat(cl.command("MAIL FROM:<alice@example.gov.uk>").toString()).startsWith("530 5.7.0 Authentication required");
+            String bad = java.util.Base64.getEncoder().encodeToString("\0alice\0wrong".getBytes(StandardCharsets.UTF_8));
+            assertThat(cl.command("AUTH PLAIN " + bad).code()).isEqualTo(535);
+            String good = java.util.Base64.getEncoder().encodeToString("\0alice\0s3cret".getBytes(StandardCharsets.UTF_8));
+            assertThat(cl.command("AUTH PLAIN " + good).code()).isEqualTo(235);
+            SmtpClient.SendResult r = cl.send(Optional.of(parse("alice@example.gov.uk")), List.of(parse("bob@remote.example")),
+                    "Subject: from alice\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(r.accepted()).as(r.toString()).isTrue();
+        }
+        awaitDelivered(1);
+        assertThat(deliveredRcpts).containsExactly("bob@remote.example");
+        assertThat(delivered.get(0)).contains("with ESMTPSA");
+    }
 }
