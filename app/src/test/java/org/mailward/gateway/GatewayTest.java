@@ -208,6 +208,10 @@ class GatewayTest {
         assertThat(held).hasSize(1);
         assertThat(held.get(0).envelope().holdReason()).contains("does not offer STARTTLS");
         assertThat(deliveredRcpts).doesNotContain("y@dept.gsi.gov.uk");
+        // the sender is told the message waits (delay notice), not that it failed
+        awaitDelivered(2);
+        assertThat(delivered.get(1)).contains("Action: delayed", "Status: 4.7.10", "Final-Recipient: rfc822; y@dept.gsi.gov.uk",
+                "does not offer STARTTLS");
     }
 
     @Test

@@ -17,12 +17,21 @@ public final class Bounce {
     }
 
     public static byte[] build(String reportingMta, Envelope env, List<Envelope.Recipient> failed, byte[] original, Instant now) {
+        return build(reportingMta, env, failed, original, now, false);
+    }
+
+    /**
+     * With {@code delayed}, a delay notice (RFC 3464 Action: delayed, status 4.x.x): the message is not lost, it
+     * waits (e.g. held because enforced TLS could not be had); otherwise a failure report.
+     */
+    public static byte[] build(String reportingMta, Envelope env, List<Envelope.Recipient> failed, byte[] original, Instant now,
+                               boolean delayed) {
         String boundary = "=_mailward_" + UUID.randomUUID();
         String date = ZonedDateTime.ofInstant(now, ZoneOffset.UTC).format(DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT));
         StringBuilder sb = new StringBuilder();
         sb.append("From: Mail Delivery System <MAILER-DAEMON@").append(reportingMta).append(">\r\n");
         sb.append("To: <").append(env.sender()).append(">\r\n");
-        sb.append("Subject: Undelivered Mail Returned to Sender\r\n");
+        sb.append(delayed ? "Subject: Delayed Mail (still being retried or held)\r\n" : "Subject: Undelivered Mail Returned to Sender\r\n");
         sb.append("Date: ").append(date).append("\r\n");
         sb.append("Message-ID: <").append(UUID.randomUUID()).append('@').append(reportingMta).append(">\r\n");
         sb.append("Auto-Submitted: auto-replied\r\n");
@@ -30,7 +39,9 @@ public final class Bounce {
         sb.append("Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"").append(boundary).append("\"\r\n\r\n");
         sb.append("--").append(boundary).append("\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n");
         sb.append("This is the mail system at host ").append(reportingMta).append(".\r\n\r\n");
-        sb.append("Your message could not be delivered to one or more recipients.\r\n\r\n");
+        sb.append(delayed ? "Your message has not been delivered yet to the recipients below. It is kept and NOT sent\r\n"
+                + "without the required protection; an administrator has been told. No action is needed from you.\r\n\r\n"
+                : "Your message could not be delivered to one or more recipients.\r\n\r\n");
         for (Envelope.Recipient r : failed) {
             sb.append("<").append(r.address()).append(">: ").append(r.reply()).append("\r\n");
         }
@@ -50,8 +61,8 @@ public final class Bounce {
                 sb.append("Original-Recipient: ").append(r.orcpt()).append("\r\n");
             }
             sb.append("Final-Recipient: rfc822; ").append(r.address()).append("\r\n");
-            sb.append("Action: failed\r\n");
-            sb.append("Status: ").append(status(r.reply())).append("\r\n");
+            sb.append(delayed ? "Action: delayed\r\n" : "Action: failed\r\n");
+            sb.append("Status: ").append(delayed ? "4.7.10" : status(r.reply())).append("\r\n");
             if (r.reply().matches("^[45]\\d\\d .*")) {
                 sb.append("Diagnostic-Code: smtp; ").append(r.reply()).append("\r\n");
             } else {

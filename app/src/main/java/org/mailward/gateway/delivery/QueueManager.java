@@ -204,6 +204,7 @@ public final class QueueManager implements AutoCloseable {
             spool.update(QueueState.ACTIVE, updated.withAttempt(attempts, now, hold.get()).withHoldReason(hold.get()));
             spool.move(env.queueId(), QueueState.ACTIVE, QueueState.HOLD);
             LOG.warn("held {}: {}", env.queueId(), hold.get());
+            notifyHeld(updated, hold.get(), content, now);
             return;
         }
         Instant next = now.plus(backoff(attempts));
@@ -241,6 +242,23 @@ public final class QueueManager implements AutoCloseable {
                 "", "", false, now.toEpochMilli(), "bounce of " + env.queueId(), 0, now.toEpochMilli(), "", "");
         Envelope stored = spool.enqueue(b, dsn);
         LOG.info("bounce {} for {} to <{}>", stored.queueId(), env.queueId(), env.sender());
+        wake.release();
+    }
+
+    /**
+     * Secure Delivery fallback (our equivalent of "fallback to secure messaging"): when enforced TLS cannot be had
+     * the message is held, never sent in clear, and the sender gets a delay notice (never the null sender). The
+     * administrator sees the held message in {@code mailward queue list} with its reason.
+     */
+    private void notifyHeld(Envelope env, String reason, byte[] content, Instant now) throws IOException {
+        if (env.sender().isEmpty()) {
+            return;
+        }
+        List<Envelope.Recipient> held = env.pending().stream().map(r -> r.with(Envelope.Status.PENDING, reason)).toList();
+        byte[] dsn = Bounce.build(config.hostname(), env, held, content, now, true);
+        Envelope b = new Envelope("", "", List.of(new Envelope.Recipient(env.sender(), "", List.of(), Envelope.Status.PENDING, "")),
+                "", "", false, now.toEpochMilli(), "hold notice for " + env.queueId(), 0, now.toEpochMilli(), "", "");
+        spool.enqueue(b, dsn);
         wake.release();
     }
 
