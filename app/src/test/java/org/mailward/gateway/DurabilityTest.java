@@ -145,4 +145,46 @@ class DurabilityTest {
             assertThat(lost).as("acknowledged but never delivered").isEmpty();
         }
     }
+
+    @Test
+    void sigtermLetsTheTransactionInFlightFinish() throws Exception {
+        int port = PostfixInstance.freePort();
+        Path config = dir.resolve("graceful.yml");
+        Files.writeString(config, """
+                hostname: mx.graceful.example
+                listeners: [{ name: in, address: 127.0.0.1, port: %d }]
+                localDomains: [{ domain: graceful.example, route: "127.0.0.1:9" }]
+                """.formatted(port));
+        Process g = startGateway(config, dir.resolve("gdata"));
+        try {
+            awaitPort(port, Duration.ofSeconds(60));
+            try (java.net.Socket busy = new java.net.Socket("127.0.0.1", port); java.net.Socket idle = new java.net.Socket("127.0.0.1", port)) {
+                busy.setSoTimeout(10000);
+                idle.setSoTimeout(10000);
+                var bin = new java.io.BufferedReader(new java.io.InputStreamReader(busy.getInputStream(), StandardCharsets.US_ASCII));
+                var iin = new java.io.BufferedReader(new java.io.InputStreamReader(idle.getInputStream(), StandardCharsets.US_ASCII));
+                var out = busy.getOutputStream();
+                assertThat(bin.readLine()).startsWith("220");
+                assertThat(iin.readLine()).startsWith("220");
+                for (String c : List.of("HELO t.example", "MAIL FROM:<a@example.org>", "RCPT TO:<b@graceful.example>", "DATA")) {
+                    out.write((c + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    assertThat(bin.readLine()).matches("^(250|354).*");
+                }
+                g.destroy(); // SIGTERM
+                assertThat(iin.readLine()).startsWith("421 4.3.2");
+                out.write("Subject: in flight\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(bin.readLine()).startsWith("250 2.0.0 Ok: queued as");
+                assertThat(bin.readLine()).startsWith("421 4.3.2");
+            }
+            assertThat(g.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // kept for delivery (active, or deferred if an attempt to the closed route happened before the stop)
+            try (var a = Files.list(dir.resolve("gdata/spool/active")); var d = Files.list(dir.resolve("gdata/spool/deferred"))) {
+                assertThat(a.count() + d.count()).isEqualTo(1);
+            }
+        } finally {
+            g.destroyForcibly();
+        }
+    }
 }
