@@ -36,9 +36,16 @@ class GatewayTest {
     SmtpServer sink;
     final List<String> delivered = new CopyOnWriteArrayList<>();
     final List<String> deliveredRcpts = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger sinkConnections = new java.util.concurrent.atomic.AtomicInteger();
 
     void startSink(boolean refuseBob) throws Exception {
         sink = SmtpServer.start(SmtpServerConfig.of("sink", new InetSocketAddress("127.0.0.1", 0), "internal.example"), new SessionHandler() {
+            @Override
+            public Decision connect(org.mailward.smtp.SessionInfo s) {
+                sinkConnections.incrementAndGet();
+                return Decision.accept();
+            }
+
             @Override
             public Decision rcpt(org.mailward.smtp.SessionInfo s, org.mailward.smtp.Transaction t, org.mailward.smtp.SmtpCommand.Rcpt r) {
                 return refuseBob && r.forwardPath().localPart().equals("bob") ? Decision.refuse(550, "5.1.1", "no such user") : Decision.accept();
@@ -269,5 +276,18 @@ class GatewayTest {
         awaitDelivered(1);
         assertThat(deliveredRcpts).containsExactly("bob@remote.example");
         assertThat(delivered.get(0)).contains("with ESMTPSA");
+    }
+
+    @Test
+    void connectionsToTheSameDestinationAreReused() throws Exception {
+        startSink(false);
+        start(config(""), "");
+        for (int i = 1; i <= 4; i++) {
+            assertThat(send(gateway.servers().get(0), false, "x@sender.example", List.of("alice@example.gov.uk"), "Subject: " + i + "\r\n\r\nx\r\n").accepted()).isTrue();
+            awaitDelivered(i);
+            assertThat(gateway.queue().awaitIdle(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(delivered).hasSize(4);
+        assertThat(sinkConnections.get()).isEqualTo(1);
     }
 }

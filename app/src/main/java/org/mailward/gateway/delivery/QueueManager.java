@@ -62,6 +62,7 @@ public final class QueueManager implements AutoCloseable {
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore wake = new Semaphore(0);
+    private final ConnectionCache connections = new ConnectionCache(Duration.ofSeconds(5), 100);
     private volatile boolean running;
     private Thread loop;
 
@@ -104,6 +105,7 @@ public final class QueueManager implements AutoCloseable {
 
     /** One pass over the queue; public so tests can drive delivery step by step with an injected clock. */
     public void scan() throws IOException {
+        connections.expire();
         long now = clock.millis();
         for (QueuedMessage m : spool.list(QueueState.DEFERRED)) {
             if (m.envelope().nextAttempt() <= now && !inFlight.contains(m.id())) {
@@ -332,8 +334,21 @@ public final class QueueManager implements AutoCloseable {
                 continue;
             }
             for (InetAddress a : addrs) {
-                try (SmtpClient c = SmtpClient.connect(new InetSocketAddress(a, hop.port()), config.hostname(),
-                        config.delivery().connectTimeout(), Duration.ofMinutes(5))) {
+                String key = a.getHostAddress() + ":" + hop.port() + "/" + hop.host() + "/" + req;
+                Optional<SmtpClient> cached = connections.take(key);
+                if (cached.isPresent()) {
+                    try {
+                        Attempt r = send(cached.get(), env, rcpts, content, delivered, failed, deferred);
+                        connections.offer(key, cached.get());
+                        return r;
+                    } catch (IOException e) {
+                        cached.get().close(); // a stale connection: open a fresh one below
+                    }
+                }
+                SmtpClient c = null;
+                try {
+                    c = SmtpClient.connect(new InetSocketAddress(a, hop.port()), config.hostname(),
+                            config.delivery().connectTimeout(), Duration.ofMinutes(5));
                     c.ehlo();
                     if (c.supports("STARTTLS")) {
                         try {
@@ -349,7 +364,9 @@ public final class QueueManager implements AutoCloseable {
                             try (SmtpClient plain = SmtpClient.connect(new InetSocketAddress(a, hop.port()), config.hostname(),
                                     config.delivery().connectTimeout(), Duration.ofMinutes(5))) {
                                 plain.ehlo();
-                                return send(plain, env, rcpts, content, delivered, failed, deferred);
+                                Attempt r = send(plain, env, rcpts, content, delivered, failed, deferred);
+                                plain.quit();
+                                return r;
                             }
                         }
                     } else if (req.enforced()) {
@@ -359,7 +376,8 @@ public final class QueueManager implements AutoCloseable {
                         continue;
                     }
                     Attempt r = send(c, env, rcpts, content, delivered, failed, deferred);
-                    c.quit();
+                    connections.offer(key, c); // kept for the next message to this destination
+                    c = null;
                     return r;
                 } catch (SmtpClient.SmtpException e) {
                     lastError = e.reply().toString();
@@ -369,6 +387,10 @@ public final class QueueManager implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     lastError = "451 4.4.1 " + hop.host() + " [" + a.getHostAddress() + "]: " + e.getMessage();
+                } finally {
+                    if (c != null) {
+                        c.close();
+                    }
                 }
             }
         }
@@ -476,5 +498,6 @@ public final class QueueManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        connections.closeAll();
     }
 }
