@@ -290,4 +290,48 @@ class GatewayTest {
         assertThat(delivered).hasSize(4);
         assertThat(sinkConnections.get()).isEqualTo(1);
     }
+
+    @Test
+    void enforcedStrictNeedsATrustedCertificateEnforcedRelaxedAcceptsAnyButNeverClear() throws Exception {
+        startSink(false);
+        // a TLS-capable sink with a self-signed certificate
+        org.mailward.smtp.tls.KeyMaterial k = org.mailward.smtp.tls.KeyMaterial.selfSigned("mx.tls.example", Clock.systemUTC(), Duration.ofDays(1));
+        SmtpServer tlsSink = SmtpServer.start(SmtpServerConfig.of("tlssink", new InetSocketAddress("127.0.0.1", 0), "mx.tls.example")
+                .withTls(new SmtpServerConfig.ServerTls(k::serverContext, org.mailward.smtp.tls.TlsProfile.ncsc())), (s, t, m) -> {
+                    delivered.add(new String(m, StandardCharsets.UTF_8) + "\nTLS=" + s.tls().map(x -> x.protocol()).orElse("none"));
+                    t.recipients().forEach(r -> deliveredRcpts.add(r.mailbox().address()));
+                    return Decision.accept();
+                });
+        try {
+            String yaml = """
+                    hostname: mx.example.gov.uk
+                    listeners: [{ name: in, address: 127.0.0.1, port: 0 }]
+                    relayNetworks: [127.0.0.0/8]
+                    delivery:
+                      mxPort: %d
+                      secureDelivery:
+                        - { domain: "*.strict.example", policy: enforced-strict }
+                        - { domain: "*.relaxed.example", policy: enforced-relaxed }
+                    """.formatted(tlsSink.port());
+            start(ConfigReader.read(yaml, dir).config().orElseThrow(), """
+                    a.strict.example. 300 IN MX 10 mx.tls.example.
+                    a.relaxed.example. 300 IN MX 10 mx.tls.example.
+                    mx.tls.example. 300 IN A 127.0.0.1
+                    """);
+            assertThat(send(gateway.servers().get(0), false, "", List.of("u@a.relaxed.example"), "Subject: r\r\n\r\nx\r\n").accepted()).isTrue();
+            awaitDelivered(1);
+            assertThat(delivered.get(0)).contains("Subject: r").containsPattern("TLS=TLSv1\\.[23]");
+            assertThat(send(gateway.servers().get(0), false, "", List.of("u@a.strict.example"), "Subject: s\r\n\r\nx\r\n").accepted()).isTrue();
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (gateway.spool().list(QueueState.HOLD).isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            List<QueuedMessage> held = gateway.spool().list(QueueState.HOLD);
+            assertThat(held).hasSize(1);
+            assertThat(held.get(0).envelope().holdReason()).contains("ENFORCED_STRICT").contains("handshake");
+            assertThat(deliveredRcpts).containsExactly("u@a.relaxed.example");
+        } finally {
+            tlsSink.close(Duration.ofSeconds(1));
+        }
+    }
 }
