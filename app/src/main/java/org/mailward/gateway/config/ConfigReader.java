@@ -289,6 +289,13 @@ public final class ConfigReader {
                 }
             });
         }
+        if (users.isEmpty()) {
+            for (YamlNode n : list(m, "listeners", "config")) {
+                if (n instanceof YamlNode.Map_ lm && string(lm, "kind", "listeners[]").orElse("").equals("submission")) {
+                    error(at(lm, "kind"), "a submission listener accepts mail only after AUTH: define users (mailward config hash-password)");
+                }
+            }
+        }
         GatewayConfig.Limits limits = limits(m.entries().get("limits"));
         GatewayConfig.Delivery delivery = delivery(m.entries().get("delivery"));
         return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery);

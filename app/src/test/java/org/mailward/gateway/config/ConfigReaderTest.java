@@ -119,4 +119,11 @@ class ConfigReaderTest {
             }
         }
     }
+
+    @Test
+    void submissionListenerWithoutUsersIsAnError() {
+        ConfigReader.Result r = ConfigReader.read("hostname: mx.example.org\nlisteners: [{name: sub, port: 587, kind: submission}]\n", BASE);
+        assertThat(r.errors()).extracting(ConfigError::message).anyMatch(m -> m.contains("submission listener accepts mail only after AUTH"));
+        assertThat(r.errors().get(0).line()).isEqualTo(2);
+    }
 }
