@@ -334,4 +334,38 @@ class GatewayTest {
             tlsSink.close(Duration.ofSeconds(1));
         }
     }
+
+    @Test
+    void dataHooksAddAndRemoveHeadersAndQuarantine() throws Exception {
+        startSink(false);
+        org.mailward.gateway.inbound.InboundHook authHook = new org.mailward.gateway.inbound.InboundHook() {
+            public String name() {
+                return "fake-auth";
+            }
+
+            public org.mailward.gateway.inbound.HookVerdict onData(org.mailward.smtp.SessionInfo s, org.mailward.smtp.Transaction t, byte[] m) {
+                String msg = new String(m, StandardCharsets.UTF_8);
+                if (msg.contains("Subject: quarantine me")) {
+                    return org.mailward.gateway.inbound.HookVerdict.quarantine("DMARC p=quarantine");
+                }
+                return org.mailward.gateway.inbound.HookVerdict.editHeaders(
+                        List.of("Authentication-Results: mx.example.gov.uk; spf=pass smtp.mailfrom=sender.example"),
+                        List.of("Authentication-Results: mx.example.gov.uk;\r\n\tdkim=pass (forged)"));
+            }
+        };
+        gateway = Gateway.start(config(""), dir.resolve("data"), ZoneFileResolver.fromText(""), Clock.systemUTC(),
+                SSLContext.getDefault(), List.of(authHook));
+        assertThat(send(gateway.servers().get(0), false, "x@sender.example", List.of("alice@example.gov.uk"),
+                "Authentication-Results: mx.example.gov.uk;\r\n\tdkim=pass (forged)\r\nSubject: hi\r\n\r\nAuthentication-Results: body text stays\r\n").accepted()).isTrue();
+        awaitDelivered(1);
+        assertThat(delivered.get(0)).contains("Authentication-Results: mx.example.gov.uk; spf=pass smtp.mailfrom=sender.example\r\nSubject: hi")
+                .doesNotContain("forged").contains("\r\n\r\nAuthentication-Results: body text stays");
+        SmtpClient.SendResult q = send(gateway.servers().get(0), false, "x@sender.example", List.of("alice@example.gov.uk"), "Subject: quarantine me\r\n\r\nx\r\n");
+        assertThat(q.accepted()).isTrue();
+        List<QueuedMessage> held = gateway.spool().list(QueueState.HOLD);
+        assertThat(held).hasSize(1);
+        assertThat(held.get(0).envelope().holdReason()).isEqualTo("quarantine: DMARC p=quarantine");
+        Thread.sleep(1500);
+        assertThat(delivered).hasSize(1);
+    }
 }

@@ -31,12 +31,13 @@ public final class HookRunner implements AutoCloseable {
         this.timeLimit = timeLimit;
     }
 
-    /** The phase outcome: the deciding verdict (Continue when none decided) and all headers to add. */
-    public record Outcome(HookVerdict verdict, List<String> headers) {
+    /** The phase outcome: the deciding verdict (Continue when none decided), headers to add and to remove. */
+    public record Outcome(HookVerdict verdict, List<String> headers, List<String> removeHeaders) {
     }
 
     public Outcome run(String phase, Function<InboundHook, HookVerdict> call) {
         List<String> headers = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
         for (InboundHook h : hooks) {
             HookVerdict v;
             Future<HookVerdict> f = executor.submit(() -> call.apply(h));
@@ -57,20 +58,27 @@ public final class HookRunner implements AutoCloseable {
                 v = HookVerdict.tempFail(421, "4.3.2", "Shutting down");
             }
             switch (v) {
-                case HookVerdict.Continue c -> headers.addAll(c.addHeaders());
+                case HookVerdict.Continue c -> {
+                    headers.addAll(c.addHeaders());
+                    remove.addAll(c.removeHeaders());
+                }
                 case HookVerdict.Accept a -> {
-                    return new Outcome(a, headers);
+                    return new Outcome(a, headers, remove);
+                }
+                case HookVerdict.Quarantine q -> {
+                    LOG.info("hook {} quarantined in phase {}: {}", h.name(), phase, q.reason());
+                    return new Outcome(q, headers, remove);
                 }
                 case HookVerdict.Reject r -> {
                     LOG.info("hook {} rejected in phase {}: {} {} {}", h.name(), phase, r.code(), r.enhanced(), r.text());
-                    return new Outcome(r, headers);
+                    return new Outcome(r, headers, remove);
                 }
                 case HookVerdict.TempFail t -> {
-                    return new Outcome(t, headers);
+                    return new Outcome(t, headers, remove);
                 }
             }
         }
-        return new Outcome(HookVerdict.proceed(), headers);
+        return new Outcome(HookVerdict.proceed(), headers, remove);
     }
 
     @Override

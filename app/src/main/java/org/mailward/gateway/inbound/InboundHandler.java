@@ -100,13 +100,20 @@ public final class InboundHandler implements SessionHandler {
         for (String h : o.headers()) {
             content.writeBytes((h.endsWith("\r\n") ? h : h + "\r\n").getBytes(StandardCharsets.UTF_8));
         }
-        content.writeBytes(message);
+        content.writeBytes(removeHeaders(message, o.removeHeaders()));
         Envelope env = new Envelope(id, t.reversePath().map(Mailbox::address).orElse(""), rcpts,
                 t.mailParameters().envid().orElse(""), t.mailParameters().ret().map(Enum::name).orElse(""),
                 t.mailParameters().smtpUtf8(), clock.millis(), s.remote().getAddress().getHostAddress() + " "
                 + s.helo().orElse(""), 0, clock.millis(), "", "");
         try {
             Envelope stored = spool.enqueue(env, content.toByteArray());
+            if (o.verdict() instanceof HookVerdict.Quarantine q) {
+                // accepted for the client, kept on hold for the administrator (never delivered automatically)
+                spool.update(org.mailward.gateway.queue.QueueState.ACTIVE, stored.withHoldReason("quarantine: " + q.reason()));
+                spool.move(id, org.mailward.gateway.queue.QueueState.ACTIVE, org.mailward.gateway.queue.QueueState.HOLD);
+                LOG.info("quarantined {}: {}", id, q.reason());
+                return Decision.accept(SmtpReply.of(250, "2.0.0", "Ok: queued as " + id));
+            }
             LOG.info("queued {} from=<{}> rcpts={} size={} client={} tls={}", id, stored.sender(), rcpts.size(),
                     content.size(), s.remote(), s.tls().map(x -> x.protocol() + "/" + x.cipherSuite()).orElse("none"));
             queued.accept(stored);
@@ -115,6 +122,31 @@ public final class InboundHandler implements SessionHandler {
             return Decision.refuse(451, "4.3.0", "Error: queue file write error");
         }
         return Decision.accept(SmtpReply.of(250, "2.0.0", "Ok: queued as " + id));
+    }
+
+    /**
+     * Removes header fields given exactly (folding included, without the final CRLF) from the header section;
+     * each entry removes one occurrence that starts at a line start. The body is never touched.
+     */
+    static byte[] removeHeaders(byte[] message, List<String> fields) {
+        if (fields.isEmpty()) {
+            return message;
+        }
+        String m = new String(message, StandardCharsets.ISO_8859_1);
+        int end = m.indexOf("\r\n\r\n");
+        String header = end < 0 ? m : m.substring(0, end + 2);
+        String rest = end < 0 ? "" : m.substring(end + 2);
+        for (String f : fields) {
+            String needle = new String(f.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1) + "\r\n";
+            int at = header.startsWith(needle) ? 0 : header.indexOf("\r\n" + needle);
+            if (at > 0) {
+                at += 2;
+            }
+            if (at >= 0) {
+                header = header.substring(0, at) + header.substring(at + needle.length());
+            }
+        }
+        return (header + rest).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** RFC 5321 4.4 trace header; "with" per RFC 3848 (ESMTPS, ESMTPSA...). */

@@ -5,7 +5,8 @@
  * <pre>
  *  SmtpSession --SessionHandler--&gt; InboundHandler
  *                                    | connect/helo/mail/rcpt/data: HookRunner runs each hook with a time limit
- *                                    |   (Continue | Accept | Reject(code,text) | TempFail(code,text); timeout = TempFail)
+ *                                    |   (Continue[+add/remove headers] | Accept | Reject(code,text) | TempFail(code,text)
+ *                                    |    | Quarantine(reason) in the data phase; a timeout or exception = TempFail 451)
  *                                    | rcpt: RelayControl first (never an open relay; no hook can override it)
  *                                    \ data: Received + hook headers prepended, Spool.enqueue (fsync), then 250
  * </pre>
