@@ -406,9 +406,23 @@ final class SmtpSession implements Runnable {
         return finishMessage(body.message(), body.tooBig(), body.bareLineEnd(), body.lineTooLong());
     }
 
+    /**
+     * Ends a transaction. {@code inTransaction} stays true until the reply is written, so a shutdown running
+     * meanwhile never answers 421 in place of the 250 for a message that is already stored.
+     */
     private boolean finishMessage(byte[] message, boolean tooBig, boolean bareLineEnd, boolean lineTooLong) throws IOException {
+        try {
+            return finishMessageInTransaction(message, tooBig, bareLineEnd, lineTooLong);
+        } finally {
+            inTransaction = false;
+        }
+    }
+
+    private boolean finishMessageInTransaction(byte[] message, boolean tooBig, boolean bareLineEnd, boolean lineTooLong) throws IOException {
         Transaction t = transaction;
-        resetTransaction();
+        transaction = null;
+        bdat = null;
+        bdatFailed = false;
         messages++;
         if (tooBig) {
             return !error(SmtpReply.of(552, "5.3.4", "Error: message size exceeds fixed limit"));

@@ -45,7 +45,7 @@ class DurabilityTest {
     Process startGateway(Path config, Path data) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.mailward.app.Main",
-                "serve", "--config", config.toString(), "--data", data.toString(), "--grace", "1")
+                "serve", "--config", config.toString(), "--data", data.toString(), "--grace", "10")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
     }
 
