@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             DkimCommand.class,
             ArcCommand.class,
             ReportsCommand.class,
+            VerifyCommand.class,
         })
 public final class Main implements Runnable {
 
