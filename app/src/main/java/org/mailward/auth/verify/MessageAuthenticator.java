@@ -115,20 +115,17 @@ public final class MessageAuthenticator {
     /** Maps the method results into DMARC's own value types (RFC 7489 4.2, 6.6). */
     static DmarcInput dmarcInput(Envelope envelope, MessageHeaders headers, Optional<SpfResult> spf, List<DkimResult> dkim,
                                  ArcResult arc) {
-        DmarcInput.Builder b = DmarcInput.builder().mailFrom(envelope.mailFrom()).helo(envelope.helo());
-        for (HeaderField f : headers.all("From")) {
-            b.from(f.valueUtf8());
-        }
+        List<String> from = headers.all("From").stream().map(HeaderField::valueUtf8).toList();
         // RFC 7489 3.1.2: SPF aligns on the MAIL FROM domain, or on the HELO name for the null reverse-path. The
         // SpfEvaluator checks postmaster@HELO for a null reverse-path, so its scope there is HELO.
-        spf.ifPresent(s -> b.spf(s.domain(), envelope.mailFrom().isEmpty() ? DmarcInput.SpfScope.HELO : DmarcInput.SpfScope.MFROM,
-                spfVerdict(s)));
-        for (DkimResult d : dkim) {
-            b.dkim(d.domain(), d.selector(), DmarcInput.DkimVerdict.valueOf(d.status().name()));
-        }
+        Optional<DmarcInput.Spf> s = spf.map(r -> new DmarcInput.Spf(r.domain(),
+                envelope.mailFrom().isEmpty() ? DmarcInput.SpfScope.HELO : DmarcInput.SpfScope.MFROM, spfVerdict(r)));
+        List<DmarcInput.Dkim> d = dkim.stream()
+                .map(r -> new DmarcInput.Dkim(r.domain(), r.selector(), DmarcInput.DkimVerdict.valueOf(r.status().name()), r.reason()))
+                .toList();
         List<String> sealers = arc.sets().stream().map(ArcResult.SetSummary::sealDomain).toList();
-        b.arc(DmarcInput.ArcChain.valueOf(arc.cv().name()), sealers);
-        return b.build();
+        Optional<DmarcInput.Arc> a = Optional.of(new DmarcInput.Arc(DmarcInput.ArcChain.valueOf(arc.cv().name()), sealers));
+        return new DmarcInput(from, envelope.mailFrom(), envelope.helo(), s, d, a, Optional.empty());
     }
 
     static DmarcInput.SpfVerdict spfVerdict(SpfResult s) {
