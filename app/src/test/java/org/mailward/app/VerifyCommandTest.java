@@ -151,4 +151,23 @@ class VerifyCommandTest {
         assertThat(DkimCommandTest.run("verify", "--zone", tmp.resolve("nozone").toString(), signed.toString()).code()).isEqualTo(2);
         assertThat(DkimCommandTest.run("verify", "--authserv-id", " ", "--zone", zone.toString(), signed.toString()).code()).isEqualTo(2);
     }
+
+    /** The README demo: the bundled signed message passes everything against demo/demo.zone; the tampered one does not. */
+    @Test
+    void readmeDemoMessageVerifies() throws Exception {
+        Path demo = Path.of("../demo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(demo.resolve("messages")), "demo/messages not found from " + Path.of("").toAbsolutePath());
+        DkimCommandTest.Run r = DkimCommandTest.run("verify", "--zone", demo.resolve("demo.zone").toString(), "--ip", "192.0.2.10",
+                "--helo", "mail.example.gov.uk", "--sender", "alice@example.gov.uk", "--json", "--batch", demo.resolve("messages").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().strip().split("\n");
+        assertThat(lines).hasSize(2);
+        JsonNode ok = new ObjectMapper().readTree(lines[0]);
+        assertThat(ok.get("file").asText()).isEqualTo("signed.eml");
+        assertThat(ok.get("dkim")).extracting(d -> d.get("result").asText()).containsExactly("pass", "pass");
+        assertThat(ok.get("dmarc").get("result").asText()).isEqualTo("pass");
+        JsonNode bad = new ObjectMapper().readTree(lines[1]);
+        assertThat(bad.get("file").asText()).isEqualTo("tampered.eml");
+        assertThat(bad.get("dkim")).extracting(d -> d.get("reason").asText()).containsExactly("body hash mismatch", "body hash mismatch");
+    }
 }
