@@ -210,7 +210,7 @@ public final class MessageAuthenticator {
         return i;
     }
 
-    /** RFC 8617 7.2: arc=none|pass|fail with header.oldest-pass and smtp.remote-ip. */
+    /** RFC 8617 10.1 (the registered "arc" method): arc=none|pass|fail with header.oldest-pass and smtp.remote-ip. */
     static ResultInfo arcInfo(Envelope envelope, ArcResult a) {
         ResultInfo i = ResultInfo.of("arc", a.cv().token());
         if (a.instances() > 0) {
