@@ -121,15 +121,42 @@ public final class MessageAuthenticator {
         Optional<DmarcInput.Spf> s = spf.map(r -> new DmarcInput.Spf(r.domain(),
                 envelope.mailFrom().isEmpty() ? DmarcInput.SpfScope.HELO : DmarcInput.SpfScope.MFROM, spfVerdict(r)));
         List<DmarcInput.Dkim> d = dkim.stream()
-                .map(r -> new DmarcInput.Dkim(r.domain(), r.selector(), DmarcInput.DkimVerdict.valueOf(r.status().name()), r.reason()))
+                .map(r -> new DmarcInput.Dkim(r.domain(), r.selector(), dkimVerdict(r.status()), r.reason()))
                 .toList();
         List<String> sealers = arc.sets().stream().map(ArcResult.SetSummary::sealDomain).toList();
-        Optional<DmarcInput.Arc> a = Optional.of(new DmarcInput.Arc(DmarcInput.ArcChain.valueOf(arc.cv().name()), sealers));
+        Optional<DmarcInput.Arc> a = Optional.of(new DmarcInput.Arc(arcChain(arc.cv()), sealers));
         return new DmarcInput(from, envelope.mailFrom(), envelope.helo(), s, d, a, Optional.empty());
     }
 
+    /** RFC 8601 2.7.1 results, one to one. */
+    static DmarcInput.DkimVerdict dkimVerdict(org.mailward.auth.dkim.DkimStatus s) {
+        return switch (s) {
+            case NONE -> DmarcInput.DkimVerdict.NONE;
+            case PASS -> DmarcInput.DkimVerdict.PASS;
+            case FAIL -> DmarcInput.DkimVerdict.FAIL;
+            case POLICY -> DmarcInput.DkimVerdict.POLICY;
+            case NEUTRAL -> DmarcInput.DkimVerdict.NEUTRAL;
+            case TEMPERROR -> DmarcInput.DkimVerdict.TEMPERROR;
+            case PERMERROR -> DmarcInput.DkimVerdict.PERMERROR;
+        };
+    }
+
+    /** RFC 8617 4.4 cv= values, one to one. */
+    static DmarcInput.ArcChain arcChain(org.mailward.auth.arc.ArcStatus s) {
+        return switch (s) {
+            case NONE -> DmarcInput.ArcChain.NONE;
+            case PASS -> DmarcInput.ArcChain.PASS;
+            case FAIL -> DmarcInput.ArcChain.FAIL;
+        };
+    }
+
+    /** RFC 7208 2.6 results, one to one. */
     static DmarcInput.SpfVerdict spfVerdict(SpfResult s) {
-        return switch (s.result()) {
+        return spfVerdict(s.result());
+    }
+
+    static DmarcInput.SpfVerdict spfVerdict(org.mailward.auth.spf.SpfVerdict v) {
+        return switch (v) {
             case PASS -> DmarcInput.SpfVerdict.PASS;
             case FAIL -> DmarcInput.SpfVerdict.FAIL;
             case SOFTFAIL -> DmarcInput.SpfVerdict.SOFTFAIL;

@@ -47,7 +47,7 @@ class MessageAuthenticatorFuzzTest {
     @Test
     void neverThrowsAndAlwaysRendersAParsableHeader() {
         long seed = Long.getLong("verify.fuzz.seed", 20261125L);
-        int cases = Integer.getInteger("verify.fuzz.cases", 600);
+        int cases = Integer.getInteger("verify.fuzz.cases", 1500);
         Random rnd = new Random(seed);
         MessageAuthenticator auth = MessageAuthenticatorTest.authenticator(DmarcOptions.defaults()
                 .withTrustedArcSealers(java.util.Set.of("fwd.example")));

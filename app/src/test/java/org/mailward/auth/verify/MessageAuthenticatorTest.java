@@ -333,4 +333,17 @@ class MessageAuthenticatorTest {
         assertThat(afterFirst).isPositive();
         assertThat(counting.count()).as("the second message is answered from the cache").isEqualTo(afterFirst);
     }
+
+    @Test
+    void verdictMappingIntoDmarcIsOneToOneByKeyword() {
+        for (SpfVerdict v : SpfVerdict.values()) {
+            assertThat(MessageAuthenticator.spfVerdict(v).keyword()).isEqualTo(v.keyword());
+        }
+        for (DkimStatus s : DkimStatus.values()) {
+            assertThat(MessageAuthenticator.dkimVerdict(s).keyword()).isEqualTo(s.token());
+        }
+        for (ArcStatus s : ArcStatus.values()) {
+            assertThat(MessageAuthenticator.arcChain(s).name()).isEqualTo(s.name());
+        }
+    }
 }
