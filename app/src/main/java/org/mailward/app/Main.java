@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             ConfigCommand.class,
             QueueCommand.class,
+            VerifyCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -24,7 +24,7 @@ class DkimFuzzTest {
 
     @Test
     void mutatedMessagesNeverThrowAndNeverPassWhenSignedBytesChange() throws Exception {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("dkim.fuzz.seed", 20261125L);
         Random rnd = new Random(seed);
         String base = signed();
         DkimVerifier v = new DkimVerifier(DkimTestSupport.txt(DNS), DkimTestSupport.at(DkimVerifierTest.NOW));
@@ -56,7 +56,10 @@ class DkimFuzzTest {
                     // a change to the signature field can still pass only if it is white space a relaxed canon ignores
                     // or inside FWS of b=: check that the canonical form is unchanged by re-parsing
                     String a = Canonicalization.RELAXED.header(DkimSignature.withoutB(HeaderField.of(base.substring(0, sigEnd))));
-                    String b2 = Canonicalization.RELAXED.header(DkimSignature.withoutB(HeaderField.of(mutated.substring(0, mutated.indexOf("\r\nFrom:")))));
+                    // The reader takes a bare LF as a line end (RFC 5322 storage form): give the oracle the same view,
+                    // so a LF + space inserted into the field is the fold it really is.
+                    String mutatedField = mutated.substring(0, mutated.indexOf("\r\nFrom:")).replaceAll("(?<!\r)\n", "\r\n");
+                    String b2 = Canonicalization.RELAXED.header(DkimSignature.withoutB(HeaderField.of(mutatedField)));
                     assertThat(b2).as("seed %d: mutated signature passed: %s", seed, mutated).isEqualTo(a);
                 }
             } catch (RuntimeException ex) {
@@ -67,7 +70,7 @@ class DkimFuzzTest {
 
     @Test
     void garbageInTagsGivesPreciseErrors() throws Exception {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("dkim.fuzz.seed", 20261125L);
         Random rnd = new Random(seed);
         DkimVerifier v = new DkimVerifier(DkimTestSupport.txt(DNS), DkimTestSupport.at(DkimVerifierTest.NOW));
         String base = signed();
@@ -86,7 +89,7 @@ class DkimFuzzTest {
 
     @Test
     void tagListAndKeyRecordParsersAcceptAnyString() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("dkim.fuzz.seed", 20261125L);
         Random rnd = new Random(seed);
         for (int i = 0; i < 5000; i++) {
             String s = randomJunk(rnd, rnd.nextInt(120));
