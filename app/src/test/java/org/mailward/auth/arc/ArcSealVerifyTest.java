@@ -151,7 +151,7 @@ class ArcSealVerifyTest {
     /** Mutated ARC headers never make the verifier throw; a mutation of signed ARC bytes never passes unnoticed. */
     @Test
     void fuzzArcHeaders() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("mailward.fuzz.seed", 20261125L); // fixed for repeatable CI runs; -Dmailward.fuzz.seed=N explores
         Random rnd = new Random(seed);
         byte[] two = seal(edSealer(), seal(rsaSealer(), MSG.getBytes(StandardCharsets.US_ASCII)));
         String base = new String(two, StandardCharsets.ISO_8859_1);

@@ -51,7 +51,7 @@ class AuthorDomainTest {
 
     @Test
     void fuzzNeverThrows() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("mailward.fuzz.seed", 20261125L); // fixed for repeatable CI runs; -Dmailward.fuzz.seed=N explores
         Random r = new Random(seed);
         List<String> seeds = List.of("\"Doe, J\" (x) <j@example.com>", "a@b.example, c@b.example", "G: a@x.example;");
         try {

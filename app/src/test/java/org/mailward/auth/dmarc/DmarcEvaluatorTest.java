@@ -133,7 +133,7 @@ class DmarcEvaluatorTest {
     /** Fuzz: hostile From fields, envelope addresses and DKIM/SPF domains never make evaluate() throw. */
     @Test
     void fuzzEvaluateNeverThrows() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("mailward.fuzz.seed", 20261125L); // fixed for repeatable CI runs; -Dmailward.fuzz.seed=N explores
         Random r = new Random(seed);
         List<String> froms = List.of("a@example.com", "\"x\" <a@mail.example.com>", "a@sampled.example", "G: a@example.com;");
         List<String> domains = List.of("example.com", "mail.example.com", "", ".", "a..b", "EXAMPLE.COM.", "bücher.example", "[1.2.3.4]");

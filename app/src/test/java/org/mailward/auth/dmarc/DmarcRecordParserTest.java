@@ -100,7 +100,7 @@ class DmarcRecordParserTest {
     /** Fuzz: mutated and random records never throw, and every outcome is one of the three values. */
     @Test
     void fuzzNeverThrows() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("mailward.fuzz.seed", 20261125L); // fixed for repeatable CI runs; -Dmailward.fuzz.seed=N explores
         Random r = new Random(seed);
         String alphabet = "v=DMARC1;pqrstuno:,!@.kmgt \t\r\n\"\\\u0000é=;;";
         int valid = 0;

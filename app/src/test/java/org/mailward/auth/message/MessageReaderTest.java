@@ -105,7 +105,7 @@ class MessageReaderTest {
     /** Splitting the input into any chunk sizes gives the same result (CR LF across reads). */
     @Test
     void chunkBoundariesDoNotMatter() throws IOException {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("mailward.fuzz.seed", 20261125L); // fixed for repeatable CI runs; -Dmailward.fuzz.seed=N explores
         Random rnd = new Random(seed);
         String msg = "A: b\r\nC: d\r\n e\n\nline1\r\nline2\r\r\n\n\rx\r\n \t \r\nend";
         Recorder whole = new Recorder();
@@ -151,7 +151,7 @@ class MessageReaderTest {
     /** Random bytes never make the reader throw, and every header byte is accounted for. */
     @Test
     void fuzzNeverThrows() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("mailward.fuzz.seed", 20261125L); // fixed for repeatable CI runs; -Dmailward.fuzz.seed=N explores
         Random rnd = new Random(seed);
         byte[] alphabet = "ab: \t\r\n\0\u00ff-".getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < 3000; i++) {

@@ -144,7 +144,7 @@ class AuthenticationResultsTest {
 
     @Test
     void fuzzParserNeverThrows() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("mailward.fuzz.seed", 20261125L); // fixed for repeatable CI runs; -Dmailward.fuzz.seed=N explores
         Random r = new Random(seed);
         List<String> seeds = List.of(sample().value(), sample().headerField(),
                 "example.com 1; spf=pass smtp.mailfrom=example.net (a (b) c); dkim/1=fail reason=\"x\" header.b=\"Ab/+\"",

@@ -111,7 +111,7 @@ class PublicSuffixListTest {
     /** Fuzz: random and mutated list texts and queries never throw. */
     @Test
     void fuzzParseAndQueryNeverThrow() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("mailward.fuzz.seed", 20261125L); // fixed for repeatable CI runs; -Dmailward.fuzz.seed=N explores
         Random r = new Random(seed);
         String alphabet = "abc.*!/ \n\t=é中-_0";
         try {
