@@ -41,6 +41,7 @@ public final class TestWorld implements AutoCloseable {
     private int nextSmtp = 2;
     private int nextHttps = 2;
     private final Map<String, String> spki = new LinkedHashMap<>();
+    private final Set<String> ownDmarc = new TreeSet<>();
 
     public TestWorld() throws Exception {
         this.smtpPort = freePort();
@@ -348,7 +349,7 @@ public final class TestWorld implements AutoCloseable {
         expect(d, "UK-LEGACY-GSI", "MX-HOST-PRIVATE-IP", "PTR-MISSING", "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD");
         d = "rpt.gov.uk";
         rr(d, "MX", "0 .");
-        expect(d, "MX-NULL", "DNSSEC-UNSIGNED");
+        expect(d, "MX-NULL", "DNSSEC-UNSIGNED", "UK-NONSENDING-DMARC", "DMARC-REPORT-DOMAIN-NO-MX");
         d = "central.gov.uk";
         standardMx(d, s -> s);
         rpt(d, "mailto:tls@" + d);
@@ -357,6 +358,93 @@ public final class TestWorld implements AutoCloseable {
         standardMx(d, s -> s);
         rpt(d, "mailto:tlsrua@mailcheck.service.ncsc.gov.uk");
         expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "UK-TLSRPT-CENTRAL");
+
+        // ---- DMARC (generic profile) ----
+        String rua = "rua=mailto:dmarc@reports.test";
+        rr("reports.test", "MX", "10 mx.reports.test.");
+        rr("*._report._dmarc.reports.test", "TXT", "\"v=DMARC1\"");
+        dmarcCase("dm-none.test", List.of("v=DMARC1;p=none;" + rua), "DMARC-POLICY-NONE", "DMARC-NP-WEAK");
+        dmarcCase("dm-quar.test", List.of("v=DMARC1;p=quarantine;" + rua), "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK");
+        dmarcCase("dm-norecord.test", List.of(), "DMARC-NO-RECORD");
+        dmarcCase("dm-multi.test", List.of("v=DMARC1;p=none;" + rua, "v=DMARC1;p=quarantine;" + rua), "DMARC-MULTIPLE-RECORDS");
+        dmarcCase("dm-notfirst.test", List.of("p=reject; v=DMARC1; " + rua), "DMARC-NOT-V-FIRST");
+        dmarcCase("dm-lowercase.test", List.of("v=dmarc1; p=reject; " + rua), "DMARC-NOT-V-FIRST");
+        dmarcCase("dm-space.test", List.of(" v=DMARC1;p=reject;" + rua), "DMARC-NOT-V-FIRST");
+        dmarcCase("dm-wrong.test", List.of(), "DMARC-WRONG-RECORD-AT-NAME");
+        rr("*.dm-wrong.test", "TXT", "\"v=spf1 -all\"");
+        dmarcCase("dm-syntax.test", List.of("v=DMARC1;p=reject;adkim=x;pct=150;" + rua), "DMARC-SYNTAX", "DMARC-REMOVED-TAGS");
+        dmarcCase("dm-dup.test", List.of("v=DMARC1;p=reject;p=none;" + rua), "DMARC-DUPLICATE-TAG");
+        dmarcCase("dm-unknown.test", List.of("v=DMARC1;p=reject;" + rua + ";ruf:mailto:f@reports.test;foo=bar"), "DMARC-UNKNOWN-TAG");
+        dmarcCase("dm-nop.test", List.of("v=DMARC1;" + rua), "DMARC-NO-POLICY-TAG", "DMARC-POLICY-NONE", "DMARC-NP-WEAK");
+        dmarcCase("dm-psecond.test", List.of("v=DMARC1;" + rua + ";p=reject"), "DMARC-P-NOT-SECOND");
+        dmarcCase("dm-spnone.test", List.of("v=DMARC1;p=reject;sp=none;" + rua), "DMARC-SP-NONE", "DMARC-NP-WEAK");
+        dmarcCase("dm-spweak.test", List.of("v=DMARC1;p=reject;sp=quarantine;" + rua), "DMARC-SP-NONE", "DMARC-NP-WEAK");
+        dmarcCase("dm-pct.test", List.of("v=DMARC1;p=quarantine;pct=50;" + rua), "DMARC-PCT-PARTIAL", "DMARC-REMOVED-TAGS",
+                "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK");
+        dmarcCase("dm-removed.test", List.of("v=DMARC1;p=reject;ri=3600;" + rua), "DMARC-REMOVED-TAGS");
+        dmarcCase("dm-testmode.test", List.of("v=DMARC1;p=reject;t=y;" + rua), "DMARC-TEST-MODE", "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK");
+        dmarcCase("dm-norua.test", List.of("v=DMARC1;p=reject"), "DMARC-NO-RUA");
+        dmarcCase("dm-uri.test", List.of("v=DMARC1;p=reject;rua=https://reports.test/dmarc,mailto:dmarc@reports.test!10m,notauri"), "DMARC-URI-INVALID");
+        dmarcCase("dm-count.test", List.of("v=DMARC1;p=reject;rua=mailto:a@reports.test,mailto:b@reports.test,mailto:c@reports.test"), "DMARC-URI-COUNT");
+        dmarcCase("dm-nomx.test", List.of("v=DMARC1;p=reject;rua=mailto:dmarc@nowhere-at-all.test"), "DMARC-REPORT-DOMAIN-NO-MX", "REPORTAUTH-MISSING");
+        dmarcCase("dm-long.test", List.of("v=DMARC1;p=reject;rua=mailto:" + "a".repeat(200) + "@reports.test,mailto:" + "b".repeat(200) + "@reports.test"),
+                "DMARC-RECORD-LONG");
+        // inherited: sub.dm-parent.test has no own record
+        dmarcCase("sub.dm-parent.test", List.of(), "DMARC-INHERITED", "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK");
+        rr("_dmarc.dm-parent.test", "TXT", "\"v=DMARC1;p=reject;sp=quarantine;" + rua + "\"");
+        dmarcCase("sub.dm-parentnone.test", List.of(), "DMARC-INHERITED", "DMARC-POLICY-NONE", "DMARC-SP-NONE", "DMARC-NP-WEAK");
+        rr("_dmarc.dm-parentnone.test", "TXT", "\"v=DMARC1;p=reject;sp=none;" + rua + "\"");
+        // sp on a record below the Organizational Domain never applies
+        dmarcCase("sub.dm-spineff.test", List.of("v=DMARC1;p=reject;sp=reject;" + rua), "DMARC-SP-INEFFECTIVE");
+        rr("_dmarc.dm-spineff.test", "TXT", "\"v=DMARC1;p=reject;" + rua + "\"");
+        // psd=y above: both modes find the same record, but the Organizational Domains differ
+        dmarcCase("org.dm-psd.test", List.of(), "DMARC-INHERITED", "DMARC-DISCOVERY-DIVERGES");
+        rr("_dmarc.dm-psd.test", "TXT", "\"v=DMARC1;p=reject;psd=y;" + rua + "\"");
+        // null MX but SPF authorises senders
+        d = "nullsend.test";
+        rr(d, "MX", "0 .");
+        rr(d, "TXT", "\"v=spf1 ip4:192.0.2.0/24 -all\"");
+        ownDmarc.add(d);
+        rr("_dmarc." + d, "TXT", "\"v=DMARC1;p=reject;" + rua + "\"");
+        expect(d, "MX-NULL", "MX-NULL-BUT-SENDING", "DNSSEC-UNSIGNED");
+
+        // ---- REPORTAUTH ----
+        rr("reports-noauth.test", "MX", "10 mx.reports.test.");
+        dmarcCase("ra-missing.test", List.of("v=DMARC1;p=reject;rua=mailto:dmarc@reports-noauth.test"), "REPORTAUTH-MISSING");
+        rr("reports-bad.test", "MX", "10 mx.reports.test.");
+        rr("ra-invalid.test._report._dmarc.reports-bad.test", "TXT", "\"v=spf1 -all\"");
+        dmarcCase("ra-invalid.test", List.of("v=DMARC1;p=reject;rua=mailto:dmarc@reports-bad.test"), "REPORTAUTH-INVALID");
+        rr("reports-ovr.test", "MX", "10 mx.reports.test.");
+        rr("ra-override.test._report._dmarc.reports-ovr.test", "TXT", "\"v=DMARC1; rua=mailto:elsewhere@reports-ovr.test\"");
+        dmarcCase("ra-override.test", List.of("v=DMARC1;p=reject;rua=mailto:dmarc@reports-ovr.test"), "REPORTAUTH-OVERRIDE-URI");
+
+        // ---- UK DMARC ----
+        String cRua = "mailto:dmarc-rua@dmarc.service.gov.uk";
+        String cRuf = "mailto:dmarc-ruf@dmarc.service.gov.uk";
+        Set<String> ukBase = Set.of("MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD", "UK-DMARC-ROLLOUT-STAGE");
+        d = "uk-start.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=none;sp=none;fo=1;rua=" + cRua + ",mailto:dmarc@" + d + ";ruf=" + cRuf);
+        expect(d, plus(ukBase, "DMARC-POLICY-NONE", "DMARC-NP-WEAK", "UK-DMARC-CENTRAL-RUF"));
+        d = "uk-nocentral.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=reject;sp=reject;rua=mailto:dmarc@" + d);
+        expect(d, plus(ukBase, "UK-DMARC-CENTRAL-RUA"));
+        d = "uk-mistyped.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=reject;sp=reject;rua=mailto:dmarc@dmarc.service.gov.uk,mailto:dmarc@" + d);
+        expect(d, plus(ukBase, "UK-DMARC-CENTRAL-RUA-MISTYPED"));
+        d = "uk-noown.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=reject;sp=reject;rua=" + cRua);
+        expect(d, plus(ukBase, "UK-DMARC-OWN-RUA"));
+        d = "uk-nonsend.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=quarantine;sp=quarantine;rua=" + cRua + ",mailto:dmarc@" + d);
+        rr(d, "TXT", "\"v=spf1 -all\"");
+        expect(d, plus(ukBase, "UK-NONSENDING-DMARC", "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK"));
+        d = "uk-nop.gov.uk";
+        ukDmarc(d, "v=DMARC1;sp=reject");
+        expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD", "DMARC-NO-POLICY-TAG", "DMARC-NO-RUA");
+        d = "uk-gsi.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=reject;sp=reject;rua=" + cRua + ",mailto:dmarc@" + d + ";ruf=mailto:dmarc@old.gsi.gov.uk");
+        rr("old.gsi.gov.uk", "MX", "10 mail.gsi.gov.uk.");
+        expect(d, plus(ukBase, "UK-LEGACY-GSI", "REPORTAUTH-MISSING", "UK-DMARC-ROLLOUT-STAGE"));
 
         // ---- hostile DNS ----
         d = "hugetxt.test";
@@ -379,6 +467,38 @@ public final class TestWorld implements AutoCloseable {
         rr("b." + d, "CNAME", "a." + d + ".");
         mx(d, 10, "a." + d);
         expect(d, "GEN-DNS-INCONCLUSIVE", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
+
+        // Every other domain gets a record that triggers no DMARC/REPORTAUTH/UK-DMARC rule except the UK stage report.
+        rr("dmarc.service.gov.uk", "MX", "10 mx.dmarc.service.gov.uk.");
+        rr("*._report._dmarc.dmarc.service.gov.uk", "TXT", "\"v=DMARC1\"");
+        for (String dom : expected.keySet()) {
+            if (dom.equals("nx.test") || ownDmarc.contains(dom)) {
+                continue;
+            }
+            if (dom.endsWith(".gov.uk")) {
+                rr("_dmarc." + dom, "TXT", "\"v=DMARC1;p=reject;sp=reject;fo=1;rua=mailto:dmarc-rua@dmarc.service.gov.uk,mailto:dmarc@" + dom + "\"");
+                expected.get(dom).add("UK-DMARC-ROLLOUT-STAGE");
+            } else {
+                rr("_dmarc." + dom, "TXT", "\"v=DMARC1;p=reject;rua=mailto:dmarc@reports.test\"");
+            }
+        }
+    }
+
+    private void dmarcCase(String d, List<String> records, String... ids) throws Exception {
+        standardMx(d, s -> s);
+        ownDmarc.add(d);
+        for (String r : records) {
+            rr("_dmarc." + d, "TXT", org.mailward.records.ZoneText.txtData(r));
+        }
+        Set<String> e = new TreeSet<>(BASE);
+        e.addAll(List.of(ids));
+        expected.put(d, e);
+    }
+
+    private void ukDmarc(String d, String record) throws Exception {
+        standardMx(d, s -> s);
+        ownDmarc.add(d);
+        rr("_dmarc." + d, "TXT", org.mailward.records.ZoneText.txtData(record));
     }
 
     // ---------------------------------------------------------------- helpers
