@@ -186,10 +186,17 @@ public final class DmarcChecks implements AreaCheck {
                     .record(line(name, fixed)).evidence(tEv).build());
         }
         if (text.length() > 450) {
-            out.add(Finding.of(Rule.DMARC_RECORD_LONG, name).summary("DMARC record of " + text.length() + " characters (over 450)")
-                    .why("The DNS answer may exceed 512 bytes; fragile with UDP-only resolvers.")
-                    .record(line(name, fixed.withRua(fixed.rua().stream().limit(2).toList()).withRuf(fixed.ruf().stream().limit(1).toList())))
-                    .evidence(tEv).build());
+            Finding.Builder b = Finding.of(Rule.DMARC_RECORD_LONG, name).summary("DMARC record of " + text.length() + " characters (over 450)")
+                    .why("The DNS answer may exceed 512 bytes; fragile with UDP-only resolvers.").evidence(tEv);
+            // Fewer URIs: the shortest record that keeps one aggregate destination, when that fits.
+            for (int n = 2; n >= 1; n--) {
+                DmarcRecordText shorter = fixed.withRua(fixed.rua().stream().limit(n).toList()).withRuf(fixed.ruf().stream().limit(n - 1).toList());
+                if (shorter.text().length() <= 450) {
+                    b.record(line(name, shorter));
+                    break;
+                }
+            }
+            out.add(b.build());
         }
         // URIs (RFC 7489 6.2, 6.4).
         List<String> warnUris = new ArrayList<>();
@@ -310,7 +317,8 @@ public final class DmarcChecks implements AreaCheck {
         if (np != Policy.REJECT) {
             out.add(Finding.of(Rule.DMARC_NP_WEAK, name).summary("Policy for non-existent subdomains is " + np.keyword() + ", not reject")
                     .why("RFC 9091: names that do not exist never send genuine mail; np=reject stops mail from invented subdomains.")
-                    .record(line(at, fixed.withNonexistent(Optional.of(Policy.REJECT)))).evidence(aEv).build());
+                    .detail(r.testing() ? "t=y lowers np=" + r.effectiveNonexistentPolicy().keyword() + " one step" : "")
+                    .record(line(at, fixed.withNonexistent(Optional.of(Policy.REJECT)).withTesting(false))).evidence(aEv).build());
         }
         if (r.aggregateUris().isEmpty()) {
             out.add(noRua(ev, name, uk, fixed.withRua(List.of("mailto:dmarc@" + d)), aEv));

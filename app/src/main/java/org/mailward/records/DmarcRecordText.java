@@ -106,15 +106,16 @@ public record DmarcRecordText(Policy policy, Optional<Policy> subdomain, Optiona
         if (aspf == Alignment.STRICT) {
             tags.add("aspf=s");
         }
+        // fo before pct: the order of the GOV.UK guidance's records.
+        if (!failureOptions.equals(List.of("0")) && !failureOptions.isEmpty()) {
+            tags.add("fo=" + String.join(":", failureOptions));
+        }
         percent.ifPresent(p -> tags.add("pct=" + p));
         if (testing) {
             tags.add("t=y");
         }
         if (psd != PsdFlag.U) {
             tags.add("psd=" + psd.keyword());
-        }
-        if (!failureOptions.equals(List.of("0")) && !failureOptions.isEmpty()) {
-            tags.add("fo=" + String.join(":", failureOptions));
         }
         if (!rua.isEmpty()) {
             tags.add("rua=" + String.join(",", rua));

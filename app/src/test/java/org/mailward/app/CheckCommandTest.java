@@ -23,6 +23,9 @@ class CheckCommandTest {
                 nomx.example. 300 IN A 192.0.2.1
                 good.example. 300 IN MX 10 mx.good.example.
                 mx.good.example. 300 IN A 192.0.2.25
+                _dmarc.nullmx.example. 300 IN TXT "v=DMARC1;p=reject;rua=mailto:dmarc@good.example"
+                nullmx.example._report._dmarc.good.example. 300 IN TXT "v=DMARC1"
+                _dmarc.nomx.example. 300 IN TXT "v=DMARC1;p=reject;rua=mailto:dmarc@nomx.example"
                 """);
         return z;
     }
