@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             DnsCommand.class,
+            SpfCommand.class,
             CheckCommand.class,
         })
 public final class Main implements Runnable {
