@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class CheckWorldTest {
 
     @BeforeAll
     void run() throws Exception {
-        world = new TestWorld();
+        world = TestWorld.shared();
         CheckRunner runner = new CheckRunner(world.config(world.resolver()).build());
         long t0 = System.nanoTime();
         runner.checkAll(new ArrayList<>(world.expected().keySet()), 8, r -> reports.put(r.domain(), r));
@@ -38,10 +37,6 @@ class CheckWorldTest {
         System.out.println("checked " + reports.size() + " domains in " + millis + " ms");
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
-    }
 
     @TestFactory
     Stream<DynamicTest> eachDomainProducesExactlyItsFindings() {

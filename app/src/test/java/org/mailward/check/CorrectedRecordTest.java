@@ -24,7 +24,8 @@ class CorrectedRecordTest {
 
     @Test
     void publishingTheCorrectedRecordClearsTheFinding() throws Exception {
-        try (TestWorld world = new TestWorld()) {
+        TestWorld world = TestWorld.shared();
+        {
             Resolver base = world.resolver();
             CheckRunner runner = new CheckRunner(world.config(base).probeSmtp(false).build());
             Map<String, DomainReport> before = new ConcurrentHashMap<>();

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -36,7 +35,7 @@ class RecordsRoundTripTest {
 
     @BeforeAll
     void start() throws Exception {
-        world = new TestWorld();
+        world = TestWorld.shared();
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         byte[] der = g.generateKeyPair().getPrivate().getEncoded();
@@ -44,10 +43,6 @@ class RecordsRoundTripTest {
                 + "\n-----END PRIVATE KEY-----\n");
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
-    }
 
     // One runner for the class (its probe cache is shared); the published zone is swapped per plan.
     private final AtomicReference<ZoneFileResolver> published = new AtomicReference<>(ZoneFileResolver.fromText(""));

@@ -43,6 +43,27 @@ public final class TestWorld implements AutoCloseable {
     private final Map<String, String> spki = new LinkedHashMap<>();
     private final Set<String> ownDmarc = new TreeSet<>();
 
+    private static TestWorld shared;
+
+    /**
+     * One world for the test classes of a JVM run (building it takes seconds: keys, certificates, servers); closed
+     * when the JVM exits. Tests must not change it.
+     */
+    public static synchronized TestWorld shared() throws Exception {
+        if (shared == null) {
+            TestWorld w = new TestWorld();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    w.close();
+                } catch (Exception e) {
+                    // best effort at exit
+                }
+            }));
+            shared = w;
+        }
+        return shared;
+    }
+
     public TestWorld() throws Exception {
         this.smtpPort = freePort();
         this.httpsPort = freePort();
