@@ -110,6 +110,15 @@ public final class UkChecks implements AreaCheck {
                         .evidence(aEv).build());
             }
         }
+        if (nonSending.isPresent() && !ev.query(d, RecordType.TXT).status().isError()) {
+            List<String> spf = ev.spfRecords();
+            if (!(spf.size() == 1 && spf.get(0).trim().replaceAll(" +", " ").equalsIgnoreCase("v=spf1 -all"))) {
+                out.add(Finding.of(Rule.UK_NONSENDING_SPF, d).summary("Non-sending domain " + d + " does not publish exactly v=spf1 -all")
+                        .detail(nonSending.get() + "; SPF: " + (spf.isEmpty() ? "none" : MtaStsChecks.clip(String.join(" | ", spf))))
+                        .why("GOV.UK \"Protect domains that don't send email\": v=spf1 -all tells receivers no host may send.")
+                        .record(org.mailward.records.ZoneText.txt(d, "v=spf1 -all")).evidence(List.of(ev.evidence(d, RecordType.TXT))).build());
+            }
+        }
         if (applied.isEmpty()) {
             return;
         }

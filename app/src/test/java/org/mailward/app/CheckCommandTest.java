@@ -26,6 +26,8 @@ class CheckCommandTest {
                 _dmarc.nullmx.example. 300 IN TXT "v=DMARC1;p=reject;rua=mailto:dmarc@good.example"
                 nullmx.example._report._dmarc.good.example. 300 IN TXT "v=DMARC1"
                 _dmarc.nomx.example. 300 IN TXT "v=DMARC1;p=reject;rua=mailto:dmarc@nomx.example"
+                nullmx.example. 300 IN TXT "v=spf1 -all"
+                nomx.example. 300 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
                 """);
         return z;
     }

@@ -82,7 +82,7 @@ class RecordsCommandTest {
 
     @Test
     void nextProposesTheNextStageOrRefuses() throws Exception {
-        String base = "a.example. 300 IN MX 10 mx.a.example.\nmx.a.example. 300 IN A 192.0.2.1\n";
+        String base = "a.example. 300 IN MX 10 mx.a.example.\nmx.a.example. 300 IN A 192.0.2.1\na.example. 300 IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n";
         // p=none with reports: advance to quarantine pct=10, keeping the other tags
         JsonNode o = Json.MAPPER.readTree(run(0, "records", "a.example", "--next", "--json", "--zone",
                 zone(base + "_dmarc.a.example. 300 IN TXT \"v=DMARC1;p=none;rua=mailto:dmarc@a.example;adkim=s\"\n").toString())[0]);

@@ -42,6 +42,7 @@ public final class TestWorld implements AutoCloseable {
     private int nextHttps = 2;
     private final Map<String, String> spki = new LinkedHashMap<>();
     private final Set<String> ownDmarc = new TreeSet<>();
+    private final Set<String> ownSpf = new TreeSet<>();
 
     private static TestWorld shared;
 
@@ -425,6 +426,7 @@ public final class TestWorld implements AutoCloseable {
         d = "nullsend.test";
         rr(d, "MX", "0 .");
         rr(d, "TXT", "\"v=spf1 ip4:192.0.2.0/24 -all\"");
+        ownSpf.add(d);
         ownDmarc.add(d);
         rr("_dmarc." + d, "TXT", "\"v=DMARC1;p=reject;" + rua + "\"");
         expect(d, "MX-NULL", "MX-NULL-BUT-SENDING", "DNSSEC-UNSIGNED");
@@ -458,6 +460,7 @@ public final class TestWorld implements AutoCloseable {
         d = "uk-nonsend.gov.uk";
         ukDmarc(d, "v=DMARC1;p=quarantine;sp=quarantine;rua=" + cRua + ",mailto:dmarc@" + d);
         rr(d, "TXT", "\"v=spf1 -all\"");
+        ownSpf.add(d);
         expect(d, plus(ukBase, "UK-NONSENDING-DMARC", "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK"));
         d = "uk-nop.gov.uk";
         ukDmarc(d, "v=DMARC1;sp=reject");
@@ -466,6 +469,55 @@ public final class TestWorld implements AutoCloseable {
         ukDmarc(d, "v=DMARC1;p=reject;sp=reject;rua=" + cRua + ",mailto:dmarc@" + d + ";ruf=mailto:dmarc@old.gsi.gov.uk");
         rr("old.gsi.gov.uk", "MX", "10 mail.gsi.gov.uk.");
         expect(d, plus(ukBase, "UK-LEGACY-GSI", "REPORTAUTH-MISSING", "UK-DMARC-ROLLOUT-STAGE"));
+
+        // ---- SPF ----
+        rr("_spf.reports.test", "TXT", "\"v=spf1 ip4:198.51.100.0/24 -all\"");
+        spfCase("spf-none.test", List.of(), "SPF-NO-RECORD");
+        spfCase("spf-multi.test", List.of("\"v=spf1 ip4:192.0.2.0/24 -all\"", "\"v=spf1 include:_spf.reports.test -all\""), "SPF-MULTIPLE-RECORDS");
+        spfCase("spf-badver.test", List.of("\"v=spf1include:_spf.reports.test -all\""), "SPF-BAD-VERSION");
+        spfCase("spf-split.test", List.of("\"v=spf1 ip4:192.0.2.1\" \"include:_spf.reports.test -all\""), "SPF-SPLIT-STRING");
+        spfCase("spf-syntax.test", List.of("\"v=spf1 ip4:192.0.2.300 -all\""), "SPF-SYNTAX");
+        spfCase("spf-unkmod.test", List.of("\"v=spf1 ip4:192.0.2.0/24 -all foo=bar\""), "SPF-UNKNOWN-MODIFIER");
+        StringBuilder eleven = new StringBuilder("v=spf1");
+        StringBuilder seven = new StringBuilder("v=spf1");
+        for (int i = 1; i <= 11; i++) {
+            rr("inc" + i + ".reports.test", "TXT", "\"v=spf1 ip4:198.51.100." + i + " -all\"");
+            eleven.append(" include:inc").append(i).append(".reports.test");
+            if (i <= 7) {
+                seven.append(" include:inc").append(i).append(".reports.test");
+            }
+        }
+        spfCase("spf-limit.test", List.of(org.mailward.records.ZoneText.txtData(eleven + " -all")), "SPF-LOOKUP-LIMIT");
+        spfCase("spf-near.test", List.of(org.mailward.records.ZoneText.txtData(seven + " -all")), "SPF-LOOKUP-NEAR-LIMIT");
+        spfCase("spf-void.test", List.of("\"v=spf1 a:gone1.spf-void.test a:gone2.spf-void.test a:gone3.spf-void.test -all\""), "SPF-VOID-LIMIT");
+        spfCase("spf-voidterm.test", List.of("\"v=spf1 a:gone.spf-voidterm.test -all\""), "SPF-VOID-TERM");
+        spfCase("spf-mxmany.test", List.of("\"v=spf1 mx:manymx.test -all\""), "SPF-MX-TOO-MANY", "SPF-MX-MECHANISM");
+        spfCase("spf-mx.test", List.of("\"v=spf1 mx -all\""), "SPF-MX-MECHANISM");
+        spfCase("spf-ptr.test", List.of("\"v=spf1 ptr -all\""), "SPF-PTR");
+        spfCase("spf-incnone.test", List.of("\"v=spf1 include:reports.test -all\""), "SPF-INCLUDE-NO-RECORD", "SPF-VOID-TERM");
+        spfCase("spf-redirnone.test", List.of("\"v=spf1 redirect=reports.test\""), "SPF-REDIRECT-NO-RECORD", "SPF-VOID-TERM");
+        spfCase("spf-redirall.test", List.of("\"v=spf1 -all redirect=_spf.reports.test\""), "SPF-REDIRECT-IGNORED");
+        spfCase("spf-dupmod.test", List.of("\"v=spf1 redirect=_spf.reports.test redirect=_spf.reports.test\""), "SPF-DUPLICATE-MODIFIER");
+        spfCase("spf-order.test", List.of("\"v=spf1 -all ip4:192.0.2.0/24\""), "SPF-TERM-ORDER");
+        rr("loop1.reports.test", "TXT", "\"v=spf1 include:loop2.reports.test -all\"");
+        rr("loop2.reports.test", "TXT", "\"v=spf1 include:loop1.reports.test -all\"");
+        spfCase("spf-loop.test", List.of("\"v=spf1 include:loop1.reports.test -all\""), "SPF-LOOP");
+        spfCase("spf-dupinc.test", List.of("\"v=spf1 include:_spf.reports.test include:_spf.reports.test -all\""), "SPF-LOOP");
+        spfCase("spf-pass.test", List.of("\"v=spf1 +all\""), "SPF-ALL-PASS");
+        spfCase("spf-weak.test", List.of("\"v=spf1 ip4:192.0.2.0/24 ?all\""), "SPF-ALL-WEAK");
+        StringBuilder bigSpf = new StringBuilder("v=spf1");
+        for (int i = 0; i < 40; i++) {
+            bigSpf.append(" ip4:203.0.113.").append(i);
+        }
+        spfCase("spf-size.test", List.of(org.mailward.records.ZoneText.txtData(bigSpf + " -all")), "SPF-RECORD-SIZE");
+        spfCase("spf-legacy.test", List.of("\"v=spf1 ip4:192.0.2.0/24 -all\"", "\"spf2.0/pra ip4:192.0.2.0/24 -all\""), "SPF-LEGACY-RECORDS");
+        d = "uk-spfweak.gov.uk";
+        spfCase(d, List.of("\"v=spf1 ip4:192.0.2.0/24\""), "SPF-ALL-WEAK", "UK-DMARC-ROLLOUT-STAGE");
+        d = "uk-nullspf.gov.uk";
+        rr(d, "MX", "0 .");
+        rr(d, "TXT", "\"v=spf1 ip4:192.0.2.0/24 -all\"");
+        ownSpf.add(d);
+        expect(d, "MX-NULL", "MX-NULL-BUT-SENDING", "UK-NONSENDING-SPF", "UK-NONSENDING-DMARC", "DMARC-REPORT-DOMAIN-NO-MX", "DNSSEC-UNSIGNED");
 
         // ---- hostile DNS ----
         d = "hugetxt.test";
@@ -493,7 +545,15 @@ public final class TestWorld implements AutoCloseable {
         rr("dmarc.service.gov.uk", "MX", "10 mx.dmarc.service.gov.uk.");
         rr("*._report._dmarc.dmarc.service.gov.uk", "TXT", "\"v=DMARC1\"");
         for (String dom : expected.keySet()) {
-            if (dom.equals("nx.test") || ownDmarc.contains(dom)) {
+            if (dom.equals("nx.test")) {
+                continue;
+            }
+            if (!ownSpf.contains(dom)) {
+                // null-MX domains send nothing: v=spf1 -all; the others send from a documentation range.
+                boolean nullMx = zone.toString().contains("\n" + dom + ". 300 IN MX 0 .") || zone.toString().startsWith(dom + ". 300 IN MX 0 .");
+                rr(dom, "TXT", nullMx ? "\"v=spf1 -all\"" : "\"v=spf1 ip4:192.0.2.0/24 -all\"");
+            }
+            if (ownDmarc.contains(dom)) {
                 continue;
             }
             if (dom.endsWith(".gov.uk")) {
@@ -510,6 +570,17 @@ public final class TestWorld implements AutoCloseable {
         ownDmarc.add(d);
         for (String r : records) {
             rr("_dmarc." + d, "TXT", org.mailward.records.ZoneText.txtData(r));
+        }
+        Set<String> e = new TreeSet<>(BASE);
+        e.addAll(List.of(ids));
+        expected.put(d, e);
+    }
+
+    private void spfCase(String d, List<String> txtData, String... ids) throws Exception {
+        standardMx(d, s -> s);
+        ownSpf.add(d);
+        for (String t : txtData) {
+            rr(d, "TXT", t);
         }
         Set<String> e = new TreeSet<>(BASE);
         e.addAll(List.of(ids));
