@@ -13,7 +13,7 @@ import org.mailward.dns.Resolver;
 import org.mailward.dns.ZoneFileResolver;
 
 /**
- * The corrected records the DMARC, REPORTAUTH and UK areas print are real fixes: for every such finding in the test
+ * The corrected records the DMARC, REPORTAUTH, SPF and UK areas print are real fixes: for every such finding in the test
  * world, publishing its {@code record} (overlaid on the world's zone) and checking the domain again makes that rule
  * go away. DNS-only (no SMTP probes), so it is fast.
  */
@@ -30,14 +30,14 @@ class CorrectedRecordTest {
             CheckRunner runner = new CheckRunner(world.config(base).probeSmtp(false).build());
             Map<String, DomainReport> before = new ConcurrentHashMap<>();
             List<String> domains = world.expected().entrySet().stream().filter(e -> e.getValue().stream().anyMatch(id -> id.startsWith("DMARC")
-                    || id.startsWith("REPORTAUTH") || id.startsWith("UK-") || id.equals("MX-NULL-BUT-SENDING"))).map(Map.Entry::getKey).toList();
+                    || id.startsWith("REPORTAUTH") || id.startsWith("SPF") || id.startsWith("UK-") || id.equals("MX-NULL-BUT-SENDING"))).map(Map.Entry::getKey).toList();
             runner.checkAll(domains, 4, r -> before.put(r.domain(), r));
             List<String> failures = new ArrayList<>();
             int checked = 0;
             for (DomainReport r : before.values()) {
                 for (Finding f : r.findings()) {
-                    boolean ours = f.area() == Area.DMARC || f.area() == Area.REPORTAUTH || f.id().startsWith("UK-DMARC")
-                            || f.id().equals("UK-NONSENDING-DMARC") || f.id().equals("MX-NULL-BUT-SENDING");
+                    boolean ours = f.area() == Area.DMARC || f.area() == Area.REPORTAUTH || f.area() == Area.SPF || f.id().startsWith("UK-DMARC")
+                            || f.id().startsWith("UK-NONSENDING") || f.id().equals("MX-NULL-BUT-SENDING");
                     if (!ours || f.record().isEmpty() || NOT_A_FIX.contains(f.id())) {
                         continue;
                     }
