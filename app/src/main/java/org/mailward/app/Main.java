@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
             SpfCommand.class,
             CheckCommand.class,
             RecordsCommand.class,
+            DkimCommand.class,
+            ArcCommand.class,
+            ReportsCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,276 @@
+package org.mailward.auth.message;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Reads a message once: the header section is collected (up to {@link #maxHeaderBytes}; beyond that the rest of the
+ * header section is skipped and {@link MessageHeaders#truncated()} is set), then the body streams in fixed-size
+ * chunks to the consumers chosen from the headers. The body is never held: memory is the header section plus one
+ * read buffer whatever the message size.
+ *
+ * <p>RFC 5322 2.1/2.2: a line ends with CRLF; a bare LF is accepted as a line end too (Unix storage). The header
+ * section ends at the first empty line; a message with no empty line has headers only. A first line of the mbox
+ * form {@code "From "} is skipped. A line that is neither a field nor a continuation is kept as a malformed field
+ * (empty name). A continuation line before any field is a malformed field as well.
+ */
+public final class MessageReader {
+
+    /** Default cap on the header section: 1 MiB, far above any real header block. */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 1 << 20;
+
+    private static final int CHUNK = 64 * 1024;
+
+    private final int maxHeaderBytes;
+
+    public MessageReader() {
+        this(DEFAULT_MAX_HEADER_BYTES);
+    }
+
+    public MessageReader(int maxHeaderBytes) {
+        if (maxHeaderBytes < 1024) {
+            throw new IllegalArgumentException("maxHeaderBytes too small: " + maxHeaderBytes);
+        }
+        this.maxHeaderBytes = maxHeaderBytes;
+    }
+
+    /**
+     * The outcome of reading a message.
+     *
+     * @param headers   the header section
+     * @param bodyBytes bytes of the body as read (before any line-end normalisation)
+     */
+    public record Read(MessageHeaders headers, long bodyBytes) {
+    }
+
+    /** Reads only the header section of an in-memory message (the body is skipped). */
+    public static MessageHeaders headers(byte[] message) {
+        return new MessageReader().read(message, h -> List.of()).headers();
+    }
+
+    /** Reads an in-memory message in place (no copy, no read buffer). */
+    public Read read(byte[] message, Function<MessageHeaders, List<? extends BodyConsumer>> consumers) {
+        HeaderCollector hc = new HeaderCollector(maxHeaderBytes);
+        int bodyStart = hc.feed(message, 0, message.length);
+        MessageHeaders headers = hc.finish();
+        BodySplitter body = new BodySplitter(List.copyOf(consumers.apply(headers)));
+        long bodyBytes = 0;
+        if (bodyStart >= 0 && bodyStart < message.length) {
+            body.process(message, bodyStart, message.length - bodyStart);
+            bodyBytes = message.length - bodyStart;
+        }
+        body.finish();
+        return new Read(headers, bodyBytes);
+    }
+
+    /**
+     * Reads the message: collects headers, asks {@code consumers} which body consumers want the body, streams the
+     * body to them and calls their {@link BodyConsumer#end()}.
+     */
+    public Read read(InputStream in, Function<MessageHeaders, List<? extends BodyConsumer>> consumers) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        HeaderCollector hc = new HeaderCollector(maxHeaderBytes);
+        int n;
+        int bodyStart = -1;
+        int filled = 0;
+        while ((n = in.read(buf)) > 0) {
+            int end = hc.feed(buf, 0, n);
+            if (end >= 0) {
+                bodyStart = end;
+                filled = n;
+                break;
+            }
+        }
+        MessageHeaders headers = hc.finish();
+        List<? extends BodyConsumer> cs = List.copyOf(consumers.apply(headers));
+        BodySplitter body = new BodySplitter(cs);
+        long bodyBytes = 0;
+        if (bodyStart >= 0) {
+            if (bodyStart < filled) {
+                body.process(buf, bodyStart, filled - bodyStart);
+                bodyBytes += filled - bodyStart;
+            }
+            while ((n = in.read(buf)) > 0) {
+                body.process(buf, 0, n);
+                bodyBytes += n;
+            }
+        }
+        body.finish();
+        return new Read(headers, bodyBytes);
+    }
+
+    /** Collects header bytes until the empty line; bounded. */
+    private static final class HeaderCollector {
+        private final int max;
+        private byte[] data = new byte[4096];
+        private int size;
+        private long seen;
+        private boolean truncated;
+        private int lineBytes;
+        private boolean lastWasCr;
+        private boolean inFirstLine = true;
+        private boolean lfOnly;
+
+        HeaderCollector(int max) {
+            this.max = max;
+        }
+
+        /** Returns the offset in buf where the body starts, or -1 when the header section continues. */
+        int feed(byte[] buf, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                byte b = buf[i];
+                seen++;
+                append(b);
+                if (b == '\n') {
+                    if (inFirstLine) {
+                        lfOnly = !lastWasCr;
+                        inFirstLine = false;
+                    }
+                    boolean blank = lineBytes == 0 || (lineBytes == 1 && lastWasCr);
+                    lineBytes = 0;
+                    lastWasCr = false;
+                    if (blank) {
+                        return i + 1;
+                    }
+                } else {
+                    lineBytes++;
+                    lastWasCr = b == '\r';
+                }
+            }
+            return -1;
+        }
+
+        private void append(byte b) {
+            if (size >= max) {
+                truncated = true;
+                return;
+            }
+            if (size == data.length) {
+                data = Arrays.copyOf(data, Math.min(max, data.length * 2));
+            }
+            data[size++] = b;
+        }
+
+        MessageHeaders finish() {
+            List<HeaderField> fields = new ArrayList<>();
+            StringBuilder current = null;
+            int p = 0;
+            boolean first = true;
+            while (p < size) {
+                int lf = p;
+                while (lf < size && data[lf] != '\n') {
+                    lf++;
+                }
+                int e = lf;
+                if (e > p && data[e - 1] == '\r' && lf < size) {
+                    e--;
+                }
+                if (lf == size && truncated) {
+                    break; // a partial line cut by the limit is dropped
+                }
+                String line = new String(data, p, e - p, StandardCharsets.ISO_8859_1);
+                p = lf + 1;
+                if (line.isEmpty()) {
+                    break; // the separator line
+                }
+                if (first && line.startsWith("From ")) {
+                    first = false;
+                    continue; // mbox separator
+                }
+                first = false;
+                char c0 = line.charAt(0);
+                if ((c0 == ' ' || c0 == '\t') && current != null) {
+                    current.append("\r\n").append(line);
+                    continue;
+                }
+                if (current != null) {
+                    fields.add(HeaderField.of(current.append("\r\n").toString()));
+                }
+                current = new StringBuilder(line);
+            }
+            if (current != null) {
+                fields.add(HeaderField.of(current.append("\r\n").toString()));
+            }
+            data = null;
+            return new MessageHeaders(fields, truncated, seen, lfOnly);
+        }
+    }
+
+    /** Splits body bytes into line content and line ends; CR LF split across reads is handled. */
+    private static final class BodySplitter {
+        private static final byte[] CR = {'\r'};
+        private final List<? extends BodyConsumer> consumers;
+        private boolean pendingCr;
+
+        BodySplitter(List<? extends BodyConsumer> consumers) {
+            this.consumers = consumers;
+        }
+
+        void process(byte[] buf, int off, int len) {
+            if (consumers.isEmpty()) {
+                return;
+            }
+            int p = off;
+            int end = off + len;
+            while (p < end) {
+                int j = p;
+                while (j < end && buf[j] != '\n') {
+                    j++;
+                }
+                if (j == end) {
+                    if (pendingCr) {
+                        emit(CR, 0, 1);
+                        pendingCr = false;
+                    }
+                    int e = end;
+                    if (buf[end - 1] == '\r') {
+                        pendingCr = true;
+                        e--;
+                    }
+                    if (e > p) {
+                        emit(buf, p, e - p);
+                    }
+                    return;
+                }
+                if (pendingCr) {
+                    if (j != p) {
+                        emit(CR, 0, 1);
+                    }
+                    pendingCr = false;
+                }
+                int e = j;
+                if (e > p && buf[e - 1] == '\r') {
+                    e--;
+                }
+                if (e > p) {
+                    emit(buf, p, e - p);
+                }
+                for (BodyConsumer c : consumers) {
+                    c.lineEnd();
+                }
+                p = j + 1;
+            }
+        }
+
+        private void emit(byte[] b, int off, int len) {
+            for (BodyConsumer c : consumers) {
+                c.content(b, off, len);
+            }
+        }
+
+        void finish() {
+            if (pendingCr) {
+                emit(CR, 0, 1);
+                pendingCr = false;
+            }
+            for (BodyConsumer c : consumers) {
+                c.end();
+            }
+        }
+    }
+}
