@@ -106,6 +106,12 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "No colour in text output.")
     boolean noColor;
 
+    @Option(names = {"--selector", "--dkim-selector"}, paramLabel = "S", split = ",", description = "DKIM selectors to check (a missing key is an error); common ones are probed too.")
+    List<String> selectors = new ArrayList<>();
+
+    @Option(names = "--no-dkim-probe", description = "Do not probe the built-in list of common DKIM selectors.")
+    boolean noDkimProbe;
+
     @Option(names = "--dmarc-mode", paramLabel = "bis|7489", description = "DMARC policy discovery: bis (RFC 9989 DNS tree walk, default) or 7489 (Public Suffix List).")
     String dmarcMode = "bis";
 
@@ -157,6 +163,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (profile != null) {
             b.profile(profile);
         }
+        b.dkimSelectors(selectors).probeDkim(!noDkimProbe);
         b.dmarcMode(switch (dmarcMode.toLowerCase(Locale.ROOT)) {
             case "bis", "9989", "dmarcbis" -> org.mailward.auth.dmarc.DiscoveryMode.DMARCBIS;
             case "7489", "rfc7489" -> org.mailward.auth.dmarc.DiscoveryMode.RFC7489;

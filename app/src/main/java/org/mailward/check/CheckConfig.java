@@ -40,13 +40,15 @@ import org.mailward.dns.Resolver;
  * @param ukDmarcCentralRua the UK central DMARC aggregate address (UK-DMARC-CENTRAL-RUA); empty when central reporting
  *                          is off
  * @param ukDmarcCentralRuf the central failure-report address the GOV.UK guidance names (UK-DMARC-CENTRAL-RUF)
+ * @param dkimSelectors     DKIM selectors the user names (checked strictly: a missing key is an error)
+ * @param probeDkim         also probe the built-in list of common selectors (findings labelled "probed")
  */
 public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, int smtpPort, boolean probeSmtp,
                           Duration connectTimeout, Duration readTimeout, Duration connectionDeadline, String ehloName,
                           boolean egressVerified, Set<X509Certificate> trustAnchors, int httpsPort, int policyMaxBytes,
                           Optional<Profile> profile, List<String> treatAsPublic, Set<String> approvedMx, boolean nonSending,
                           String ukTlsRptCentral, Duration probeCacheTtl, DiscoveryMode dmarcMode, PublicSuffixList psl,
-                          String ukDmarcCentralRua, String ukDmarcCentralRuf) {
+                          String ukDmarcCentralRua, String ukDmarcCentralRuf, List<String> dkimSelectors, boolean probeDkim) {
 
     /** Rule profiles of CHECKS.md: {@code [UK]} rules apply only under UK. */
     public enum Profile { UK, GENERIC }
@@ -63,6 +65,7 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         trustAnchors = Set.copyOf(trustAnchors);
         treatAsPublic = List.copyOf(treatAsPublic);
         approvedMx = Set.copyOf(approvedMx);
+        dkimSelectors = List.copyOf(dkimSelectors);
     }
 
     /** The profile for one domain: forced, or UK for the UK-government suffixes of CHECKS.md. */
@@ -107,6 +110,8 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         b.psl = psl;
         b.ukDmarcCentralRua = ukDmarcCentralRua;
         b.ukDmarcCentralRuf = ukDmarcCentralRuf;
+        b.dkimSelectors = dkimSelectors;
+        b.probeDkim = probeDkim;
         return b;
     }
 
@@ -134,6 +139,8 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         private PublicSuffixList psl;
         private String ukDmarcCentralRua = UK_DMARC_CENTRAL_RUA;
         private String ukDmarcCentralRuf = UK_DMARC_CENTRAL_RUF;
+        private List<String> dkimSelectors = List.of();
+        private boolean probeDkim = true;
 
         private Builder(Resolver resolver) {
             this.resolver = resolver;
@@ -162,13 +169,15 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         /** The central aggregate address ("" turns the central-reporting rules off). */
         public Builder ukDmarcCentralRua(String v) { ukDmarcCentralRua = v.toLowerCase(Locale.ROOT); return this; }
         public Builder ukDmarcCentralRuf(String v) { ukDmarcCentralRuf = v.toLowerCase(Locale.ROOT); return this; }
+        public Builder dkimSelectors(List<String> v) { dkimSelectors = v.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList(); return this; }
+        public Builder probeDkim(boolean v) { probeDkim = v; return this; }
 
         public CheckConfig build() {
             Set<X509Certificate> anchors = trustAnchors != null ? trustAnchors : TrustStores.jdkDefault();
             return new CheckConfig(resolver, resolverLabel, clock, smtpPort, probeSmtp, connectTimeout, readTimeout, connectionDeadline,
                     ehloName, egressVerified, anchors, httpsPort, policyMaxBytes, profile, treatAsPublic, approvedMx, nonSending,
                     ukTlsRptCentral, probeCacheTtl, dmarcMode, psl != null ? psl : PublicSuffixList.bundled(), ukDmarcCentralRua,
-                    ukDmarcCentralRuf);
+                    ukDmarcCentralRuf, dkimSelectors, probeDkim);
         }
     }
 }

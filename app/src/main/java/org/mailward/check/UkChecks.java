@@ -119,6 +119,19 @@ public final class UkChecks implements AreaCheck {
                         .record(org.mailward.records.ZoneText.txt(d, "v=spf1 -all")).evidence(List.of(ev.evidence(d, RecordType.TXT))).build());
             }
         }
+        if (nonSending.isPresent() && !ev.query(DkimChecks.wildcardProbe(d), RecordType.TXT).status().isError()) {
+            List<String> live = DkimChecks.liveSelectors(ev);
+            boolean wildcardRevoked = DkimChecks.revokedWildcard(ev);
+            if (!live.isEmpty() || !wildcardRevoked) {
+                out.add(Finding.of(Rule.UK_NONSENDING_DKIM, "_domainkey." + d).summary("Non-sending domain " + d + ": "
+                                + (!live.isEmpty() ? "live DKIM keys at selectors " + live : "no revoked wildcard key *._domainkey"))
+                        .detail(nonSending.get())
+                        .why("GOV.UK \"Protect domains that don't send email\": publish *._domainkey with an empty key and revoke every selector.")
+                        .record(String.join("\n", java.util.stream.Stream.concat(java.util.stream.Stream.of("*"), live.stream())
+                                .map(sel -> org.mailward.records.ZoneText.txt(sel + "._domainkey." + d, "v=DKIM1; p=")).toList()))
+                        .evidence(List.of(ev.evidence(DkimChecks.wildcardProbe(d), RecordType.TXT))).build());
+            }
+        }
         if (applied.isEmpty()) {
             return;
         }

@@ -27,6 +27,7 @@ class CheckCommandTest {
                 nullmx.example._report._dmarc.good.example. 300 IN TXT "v=DMARC1"
                 _dmarc.nomx.example. 300 IN TXT "v=DMARC1;p=reject;rua=mailto:dmarc@nomx.example"
                 nullmx.example. 300 IN TXT "v=spf1 -all"
+                *._domainkey.nullmx.example. 300 IN TXT "v=DKIM1; p="
                 nomx.example. 300 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
                 """);
         return z;

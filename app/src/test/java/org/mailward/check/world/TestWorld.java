@@ -43,6 +43,8 @@ public final class TestWorld implements AutoCloseable {
     private final Map<String, String> spki = new LinkedHashMap<>();
     private final Set<String> ownDmarc = new TreeSet<>();
     private final Set<String> ownSpf = new TreeSet<>();
+    private final Set<String> ownDkim = new TreeSet<>();
+    private final String dkimKey = dkimKey(2048);
 
     private static TestWorld shared;
 
@@ -519,6 +521,29 @@ public final class TestWorld implements AutoCloseable {
         ownSpf.add(d);
         expect(d, "MX-NULL", "MX-NULL-BUT-SENDING", "UK-NONSENDING-SPF", "UK-NONSENDING-DMARC", "DMARC-REPORT-DOMAIN-NO-MX", "DNSSEC-UNSIGNED");
 
+        // ---- DKIM (probed selectors; configured ones are in DkimChecksTest) ----
+        dkimCase("dk-none.test", Map.of(), "DKIM-NO-SELECTOR");
+        dkimCase("dk-multi.test", Map.of("selector1", List.of("v=DKIM1; p=" + dkimKey, "v=DKIM1; p=")), "DKIM-MULTIPLE-RECORDS");
+        dkimCase("dk-syntax.test", Map.of("selector1", List.of("v=DKIM2; p=" + dkimKey)), "DKIM-SYNTAX");
+        dkimCase("dk-escaped.test", Map.of("selector1", List.of("v=DKIM1\\; k=rsa\\; p=" + dkimKey)), "DKIM-SYNTAX");
+        dkimCase("dk-nop.test", Map.of("selector1", List.of("v=DKIM1; k=rsa")), "DKIM-NO-P-TAG");
+        dkimCase("dk-revoked.test", Map.of("selector1", List.of("v=DKIM1; p=")), "DKIM-KEY-REVOKED");
+        dkimCase("dk-corrupt.test", Map.of("selector1", List.of("v=DKIM1; p=!!notbase64")), "DKIM-KEY-CORRUPT");
+        dkimCase("dk-ktype.test", Map.of("selector1", List.of("v=DKIM1; k=dsa; p=" + dkimKey)), "DKIM-KEY-TYPE");
+        dkimCase("dk-short.test", Map.of("selector1", List.of("v=DKIM1; p=" + dkimKey(512))), "DKIM-RSA-TOO-SHORT");
+        dkimCase("dk-1024.test", Map.of("google", List.of("v=DKIM1; p=" + dkimKey(1024))), "DKIM-RSA-1024");
+        dkimCase("dk-sha1.test", Map.of("k1", List.of("v=DKIM1; h=sha1; p=" + dkimKey)), "DKIM-SHA1");
+        dkimCase("dk-flags.test", Map.of("s1", List.of("v=DKIM1; t=y; p=" + dkimKey)), "DKIM-FLAGS");
+        d = "dk-dangling.test";
+        dkimCase(d, Map.of("selector1", List.of("v=DKIM1; p=" + dkimKey)), "DKIM-SELECTOR-DANGLING-CNAME");
+        rr("selector2._domainkey." + d, "CNAME", "selector2-dk-dangling-test._domainkey.provider-gone.test.");
+        d = "uk-nsdkim.gov.uk";
+        rr(d, "MX", "0 .");
+        ukDmarc0(d, "v=DMARC1;p=reject;sp=reject;adkim=s;aspf=s;rua=mailto:dmarc-rua@dmarc.service.gov.uk,mailto:dmarc@" + d);
+        ownDkim.add(d);
+        rr("selector1._domainkey." + d, "TXT", org.mailward.records.ZoneText.txtData("v=DKIM1; p=" + dkimKey));
+        expect(d, "MX-NULL", "DNSSEC-UNSIGNED", "UK-DMARC-ROLLOUT-STAGE", "DMARC-REPORT-DOMAIN-NO-MX", "UK-NONSENDING-DKIM");
+
         // ---- hostile DNS ----
         d = "hugetxt.test";
         mx(d, 10, "mx." + d);
@@ -553,6 +578,13 @@ public final class TestWorld implements AutoCloseable {
                 boolean nullMx = zone.toString().contains("\n" + dom + ". 300 IN MX 0 .") || zone.toString().startsWith(dom + ". 300 IN MX 0 .");
                 rr(dom, "TXT", nullMx ? "\"v=spf1 -all\"" : "\"v=spf1 ip4:192.0.2.0/24 -all\"");
             }
+            if (!ownDkim.contains(dom)) {
+                boolean nullMx = zone.toString().contains("\n" + dom + ". 300 IN MX 0 .") || zone.toString().startsWith(dom + ". 300 IN MX 0 .")
+                        || dom.equals("uk-nonsend.gov.uk");
+                // non-sending domains revoke everything with a wildcard (GOV.UK); the others sign with selector1
+                rr(nullMx ? "*._domainkey." + dom : "selector1._domainkey." + dom, "TXT",
+                        org.mailward.records.ZoneText.txtData(nullMx ? "v=DKIM1; p=" : "v=DKIM1; k=rsa; p=" + dkimKey));
+            }
             if (ownDmarc.contains(dom)) {
                 continue;
             }
@@ -585,6 +617,30 @@ public final class TestWorld implements AutoCloseable {
         Set<String> e = new TreeSet<>(BASE);
         e.addAll(List.of(ids));
         expected.put(d, e);
+    }
+
+    private void dkimCase(String d, Map<String, List<String>> selectors, String... ids) throws Exception {
+        standardMx(d, s -> s);
+        ownDkim.add(d);
+        selectors.forEach((sel, texts) -> texts.forEach(t -> rr(sel + "._domainkey." + d, "TXT", org.mailward.records.ZoneText.txtData(t))));
+        Set<String> e = new TreeSet<>(BASE);
+        e.addAll(List.of(ids));
+        expected.put(d, e);
+    }
+
+    private void ukDmarc0(String d, String record) {
+        ownDmarc.add(d);
+        rr("_dmarc." + d, "TXT", org.mailward.records.ZoneText.txtData(record));
+    }
+
+    private static String dkimKey(int bits) {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(bits);
+            return java.util.Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void ukDmarc(String d, String record) throws Exception {
