@@ -26,7 +26,7 @@ import org.mailward.dns.DnsAnswer;
 import org.mailward.dns.DnsRecord;
 import org.mailward.dns.RecordType;
 import org.mailward.dns.Resolver;
-import org.mailward.records.DkimKeyRecord;
+import org.mailward.records.DkimKeyFile;
 import org.mailward.records.DmarcRecordText;
 import org.mailward.records.DmarcRollout;
 import org.mailward.records.PublishedRecord;
@@ -164,9 +164,9 @@ public final class RecordsCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     throw new UsageError("--dkim-key: cannot read " + dkimKey + ": " + e.getMessage(), e);
                 }
-                switch (DkimKeyRecord.fromPem(pem)) {
-                    case DkimKeyRecord.Result.Ok ok -> g.dkim(dkimSelector, ok);
-                    case DkimKeyRecord.Result.Invalid bad -> throw new UsageError("--dkim-key: " + bad.reason());
+                switch (DkimKeyFile.fromPem(pem)) {
+                    case DkimKeyFile.Result.Ok ok -> g.dkim(dkimSelector, ok);
+                    case DkimKeyFile.Result.Invalid bad -> throw new UsageError("--dkim-key: " + bad.reason());
                 }
             }
             if (mtaSts != null) {

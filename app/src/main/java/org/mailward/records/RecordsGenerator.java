@@ -16,7 +16,7 @@ import org.mailward.dns.Resolver;
  * Generates the records a domain should publish ({@code mailward records}): DMARC for a rollout stage (GOV.UK
  * guidance, {@link DmarcRollout}), {@code _report._dmarc} authorisations for report addresses in other domains,
  * SPF from includes and IP ranges (checked with auth.spf, {@link SpfLookupCount}), the DKIM key record
- * ({@link DkimKeyRecord}), the MTA-STS TXT record and policy file (RFC 8461) and TLS-RPT (RFC 8460). Pure apart from
+ * ({@link DkimKeyFile}), the MTA-STS TXT record and policy file (RFC 8461) and TLS-RPT (RFC 8460). Pure apart from
  * the optional SPF check, which needs a resolver for the includes.
  */
 public final class RecordsGenerator {
@@ -54,7 +54,7 @@ public final class RecordsGenerator {
     private List<String> spfIps = List.of();
     private String spfAll = "~all";
     private Optional<String> dkimSelector = Optional.empty();
-    private Optional<DkimKeyRecord.Result.Ok> dkimKey = Optional.empty();
+    private Optional<DkimKeyFile.Result.Ok> dkimKey = Optional.empty();
     private Optional<String> mtaStsMode = Optional.empty();
     private List<String> mxHosts = List.of();
     private List<String> tlsrpt = List.of();
@@ -79,7 +79,7 @@ public final class RecordsGenerator {
         return this;
     }
     public RecordsGenerator spf(List<String> includes, List<String> ips, String all) { spfIncludes = includes; spfIps = ips; spfAll = all; return this; }
-    public RecordsGenerator dkim(String selector, DkimKeyRecord.Result.Ok key) { dkimSelector = Optional.of(selector); dkimKey = Optional.of(key); return this; }
+    public RecordsGenerator dkim(String selector, DkimKeyFile.Result.Ok key) { dkimSelector = Optional.of(selector); dkimKey = Optional.of(key); return this; }
     public RecordsGenerator mtaSts(String mode, List<String> mx) { mtaStsMode = Optional.of(mode); mxHosts = mx; return this; }
     public RecordsGenerator tlsrpt(List<String> v) { tlsrpt = v.stream().map(u -> u.contains(":") ? u : "mailto:" + u).toList(); return this; }
     public RecordsGenerator ttl(long v) { ttl = v; return this; }
@@ -185,7 +185,7 @@ public final class RecordsGenerator {
 
         // ---- DKIM ----
         if (dkimSelector.isPresent() && dkimKey.isPresent()) {
-            DkimKeyRecord.Result.Ok k = dkimKey.get();
+            DkimKeyFile.Result.Ok k = dkimKey.get();
             out.add(new PublishedRecord(dkimSelector.get() + "._domainkey." + d + ".", "TXT", k.value(), ttl,
                     "DKIM public key (" + k.keyType() + (k.keyType().equals("rsa") ? " " + k.bits() + " bits" : "") + ") for selector " + dkimSelector.get()));
             if (k.keyType().equals("rsa") && k.bits() < 2048) {

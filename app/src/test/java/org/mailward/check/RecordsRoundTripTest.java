@@ -17,7 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.mailward.check.world.TestWorld;
 import org.mailward.dns.Resolver;
 import org.mailward.dns.ZoneFileResolver;
-import org.mailward.records.DkimKeyRecord;
+import org.mailward.records.DkimKeyFile;
 import org.mailward.records.DmarcRollout;
 import org.mailward.records.PublishedRecord;
 import org.mailward.records.RecordsGenerator;
@@ -31,7 +31,7 @@ import org.mailward.records.RecordsGenerator;
 class RecordsRoundTripTest {
 
     private TestWorld world;
-    private DkimKeyRecord.Result.Ok key;
+    private DkimKeyFile.Result.Ok key;
 
     @BeforeAll
     void start() throws Exception {
@@ -39,7 +39,7 @@ class RecordsRoundTripTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         byte[] der = g.generateKeyPair().getPrivate().getEncoded();
-        key = (DkimKeyRecord.Result.Ok) DkimKeyRecord.fromPem("-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(der)
+        key = (DkimKeyFile.Result.Ok) DkimKeyFile.fromPem("-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(der)
                 + "\n-----END PRIVATE KEY-----\n");
     }
 

@@ -10,7 +10,7 @@ import java.util.Random;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.junit.jupiter.api.Test;
 
-class DkimKeyRecordTest {
+class DkimKeyFileTest {
 
     private static String pem(String label, byte[] der) {
         return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + label + "-----\n";
@@ -22,12 +22,12 @@ class DkimKeyRecordTest {
         g.initialize(2048);
         KeyPair kp = g.generateKeyPair();
         String want = "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(kp.getPublic().getEncoded());
-        DkimKeyRecord.Result.Ok pkcs8 = (DkimKeyRecord.Result.Ok) DkimKeyRecord.fromPem(pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+        DkimKeyFile.Result.Ok pkcs8 = (DkimKeyFile.Result.Ok) DkimKeyFile.fromPem(pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
         assertThat(pkcs8.value()).isEqualTo(want);
         assertThat(pkcs8.bits()).isEqualTo(2048);
         byte[] pkcs1 = PrivateKeyInfo.getInstance(kp.getPrivate().getEncoded()).parsePrivateKey().toASN1Primitive().getEncoded();
-        assertThat(((DkimKeyRecord.Result.Ok) DkimKeyRecord.fromPem(pem("RSA PRIVATE KEY", pkcs1))).value()).isEqualTo(want);
-        assertThat(((DkimKeyRecord.Result.Ok) DkimKeyRecord.fromPem(pem("PUBLIC KEY", kp.getPublic().getEncoded()))).value()).isEqualTo(want);
+        assertThat(((DkimKeyFile.Result.Ok) DkimKeyFile.fromPem(pem("RSA PRIVATE KEY", pkcs1))).value()).isEqualTo(want);
+        assertThat(((DkimKeyFile.Result.Ok) DkimKeyFile.fromPem(pem("PUBLIC KEY", kp.getPublic().getEncoded()))).value()).isEqualTo(want);
     }
 
     @Test
@@ -35,20 +35,20 @@ class DkimKeyRecordTest {
         KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         byte[] spki = kp.getPublic().getEncoded();
         byte[] raw = Arrays.copyOfRange(spki, spki.length - 32, spki.length); // RFC 8410: 12-byte prefix + 32-byte key
-        DkimKeyRecord.Result.Ok ok = (DkimKeyRecord.Result.Ok) DkimKeyRecord.fromPem(pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+        DkimKeyFile.Result.Ok ok = (DkimKeyFile.Result.Ok) DkimKeyFile.fromPem(pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
         assertThat(ok.keyType()).isEqualTo("ed25519");
         assertThat(ok.value()).isEqualTo("v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(raw));
-        assertThat(((DkimKeyRecord.Result.Ok) DkimKeyRecord.fromPem(pem("PUBLIC KEY", spki))).value()).isEqualTo(ok.value());
+        assertThat(((DkimKeyFile.Result.Ok) DkimKeyFile.fromPem(pem("PUBLIC KEY", spki))).value()).isEqualTo(ok.value());
     }
 
     @Test
     void badInputIsAnErrorNotAnException() throws Exception {
-        assertThat(DkimKeyRecord.fromPem("")).isInstanceOf(DkimKeyRecord.Result.Invalid.class);
-        assertThat(DkimKeyRecord.fromPem(null)).isInstanceOf(DkimKeyRecord.Result.Invalid.class);
-        assertThat(DkimKeyRecord.fromPem(pem("CERTIFICATE", new byte[] {1, 2, 3}))).isInstanceOf(DkimKeyRecord.Result.Invalid.class);
+        assertThat(DkimKeyFile.fromPem("")).isInstanceOf(DkimKeyFile.Result.Invalid.class);
+        assertThat(DkimKeyFile.fromPem(null)).isInstanceOf(DkimKeyFile.Result.Invalid.class);
+        assertThat(DkimKeyFile.fromPem(pem("CERTIFICATE", new byte[] {1, 2, 3}))).isInstanceOf(DkimKeyFile.Result.Invalid.class);
         KeyPair ec = KeyPairGenerator.getInstance("EC").generateKeyPair();
-        assertThat(((DkimKeyRecord.Result.Invalid) DkimKeyRecord.fromPem(pem("PRIVATE KEY", ec.getPrivate().getEncoded()))).reason())
-                .contains("neither RSA nor Ed25519");
+        assertThat(((DkimKeyFile.Result.Invalid) DkimKeyFile.fromPem(pem("PRIVATE KEY", ec.getPrivate().getEncoded()))).reason())
+                .contains("RSA or Ed25519");
     }
 
     /** Mutated key files (flipped, dropped, truncated bytes of valid DER) never throw. */
@@ -73,7 +73,7 @@ class DkimKeyRecordTest {
             }
             String text = pem(labels[rnd.nextInt(3)], der);
             try {
-                assertThat(DkimKeyRecord.fromPem(text)).isNotNull();
+                assertThat(DkimKeyFile.fromPem(text)).isNotNull();
             } catch (RuntimeException e) {
                 throw new AssertionError("seed " + seed + " case " + i + " threw " + e, e);
             }
