@@ -509,7 +509,7 @@ public final class TestWorld implements AutoCloseable {
         spfCase("spf-weak.test", List.of("\"v=spf1 ip4:192.0.2.0/24 ?all\""), "SPF-ALL-WEAK");
         StringBuilder bigSpf = new StringBuilder("v=spf1");
         for (int i = 0; i < 40; i++) {
-            bigSpf.append(" ip4:203.0.113.").append(i);
+            bigSpf.append(" ip4:198.18.").append(i).append(".0/24");
         }
         spfCase("spf-size.test", List.of(org.mailward.records.ZoneText.txtData(bigSpf + " -all")), "SPF-RECORD-SIZE");
         spfCase("spf-legacy.test", List.of("\"v=spf1 ip4:192.0.2.0/24 -all\"", "\"spf2.0/pra ip4:192.0.2.0/24 -all\""), "SPF-LEGACY-RECORDS");
@@ -520,6 +520,12 @@ public final class TestWorld implements AutoCloseable {
         rr(d, "TXT", "\"v=spf1 ip4:192.0.2.0/24 -all\"");
         ownSpf.add(d);
         expect(d, "MX-NULL", "MX-NULL-BUT-SENDING", "UK-NONSENDING-SPF", "UK-NONSENDING-DMARC", "DMARC-REPORT-DOMAIN-NO-MX", "DNSSEC-UNSIGNED");
+
+        // ---- PTR of outbound hosts (single addresses in the domain's SPF) ----
+        spfCase("ptr-out.test", List.of("\"v=spf1 ip4:192.0.2.77 -all\""), "PTR-MISSING");
+        d = "uk-ptrout.gov.uk";
+        spfCase(d, List.of("\"v=spf1 ip4:192.0.2.78 -all\""), "PTR-NOT-CONFIRMED", "UK-DMARC-ROLLOUT-STAGE");
+        rr("78.2.0.192.in-addr.arpa", "PTR", "out." + d + ".");
 
         // ---- DKIM (probed selectors; configured ones are in DkimChecksTest) ----
         dkimCase("dk-none.test", Map.of(), "DKIM-NO-SELECTOR");
