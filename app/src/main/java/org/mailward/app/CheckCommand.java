@@ -40,7 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * stream as JSON lines / CSV rows in input order, each written as soon as it and all before it are done.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Audit domains against the rule catalogue (DMARC, report authorisation, MX, PTR, STARTTLS/TLS, certificates, MTA-STS, TLS-RPT, DNSSEC/DANE, UK profile).")
+        description = "Audit domains against the rule catalogue (DMARC, report authorisation, SPF, DKIM, MX, PTR, STARTTLS/TLS, certificates, MTA-STS, TLS-RPT, DNSSEC/DANE, UK profile).")
 public final class CheckCommand implements Callable<Integer> {
 
     /** Exit code for --fail-on (shared CLI.md). */
