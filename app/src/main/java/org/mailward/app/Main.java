@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
             DkimCommand.class,
             ArcCommand.class,
             ReportsCommand.class,
+            ServeCommand.class,
+            ConfigCommand.class,
+            QueueCommand.class,
         })
 public final class Main implements Runnable {
 

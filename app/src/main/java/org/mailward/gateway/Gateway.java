@@ -1,0 +1,155 @@
+package org.mailward.gateway;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import org.mailward.dns.Resolver;
+import org.mailward.gateway.config.GatewayConfig;
+import org.mailward.gateway.config.PasswordHash;
+import org.mailward.gateway.delivery.QueueManager;
+import org.mailward.gateway.inbound.HookRunner;
+import org.mailward.gateway.inbound.InboundHandler;
+import org.mailward.gateway.inbound.InboundHook;
+import org.mailward.gateway.inbound.RelayControl;
+import org.mailward.gateway.inbound.SecureReceiptHook;
+import org.mailward.gateway.inbound.SubmissionAuthHook;
+import org.mailward.gateway.queue.Spool;
+import org.mailward.smtp.Authenticator;
+import org.mailward.smtp.SmtpLimits;
+import org.mailward.smtp.SmtpServer;
+import org.mailward.smtp.SmtpServerConfig;
+import org.mailward.smtp.tls.KeyMaterial;
+import org.mailward.smtp.tls.ReloadingServerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running gateway: listeners, spool and queue manager. Start with {@link #start}; stop with {@link #close}. */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final List<SmtpServer> servers = new ArrayList<>();
+    private final List<HookRunner> runners = new ArrayList<>();
+    private final Spool spool;
+    private final QueueManager queue;
+
+    private Gateway(Spool spool, QueueManager queue) {
+        this.spool = spool;
+        this.queue = queue;
+    }
+
+    /**
+     * Starts everything the configuration describes. {@code extraHooks} run after the built-in ones (this is where
+     * SPF, DKIM, DMARC and ARC plug in). {@code clientTls} is the SSLContext for outbound STARTTLS.
+     */
+    public static Gateway start(GatewayConfig config, Path dataDir, Resolver resolver, Clock clock,
+                                SSLContext clientTls, List<InboundHook> extraHooks) throws IOException {
+        Files.createDirectories(dataDir);
+        Spool spool = new Spool(dataDir.resolve("spool"), clock);
+        Spool.Recovery r = spool.recover();
+        if (r.incomingRemoved() + r.tempFilesRemoved() + r.movedToCorrupt() + r.removalsFinished() > 0) {
+            LOG.warn("queue recovery: {}", r);
+        }
+        Supplier<SSLContext> serverTls = serverTls(config, dataDir, clock);
+        QueueManager qm = new QueueManager(spool, config, resolver, clock, clientTls);
+        Gateway g = new Gateway(spool, qm);
+        try {
+            RelayControl relay = new RelayControl(config.localDomains().stream().map(GatewayConfig.LocalDomain::domain)
+                    .collect(Collectors.toSet()), config.relayNetworks());
+            Optional<Authenticator> auth = config.users().isEmpty() ? Optional.empty() : Optional.of((u, p) ->
+                    config.users().stream().anyMatch(x -> x.name().equals(u) && PasswordHash.verify(p, x.passwordHash())));
+            for (GatewayConfig.Listener l : config.listeners()) {
+                List<InboundHook> hooks = new ArrayList<>();
+                hooks.add(new SecureReceiptHook(l.tls() == GatewayConfig.TlsPolicy.REQUIRED));
+                if (l.kind() == GatewayConfig.ListenerKind.SUBMISSION) {
+                    hooks.add(new SubmissionAuthHook());
+                }
+                hooks.addAll(extraHooks);
+                HookRunner runner = new HookRunner(hooks, config.limits().hookTimeout());
+                g.runners.add(runner);
+                InboundHandler handler = new InboundHandler(config.hostname(), relay, runner, spool, clock, qm::wake);
+                GatewayConfig.Limits lim = config.limits();
+                SmtpLimits limits = SmtpLimits.defaults().withMaxMessageSize(lim.maxMessageSize()).withMaxRecipients(lim.maxRecipients())
+                        .withMaxErrors(lim.maxErrors()).withTimeouts(lim.commandTimeout(), lim.dataTimeout()).withGreetPause(lim.greetPause());
+                SmtpServerConfig sc = SmtpServerConfig.of(l.name(), new InetSocketAddress(l.address(), l.port()), config.hostname())
+                        .withLimits(limits)
+                        .withTls(new SmtpServerConfig.ServerTls(serverTls, config.tls().profile(l.tlsProfile())));
+                if (l.kind() == GatewayConfig.ListenerKind.SUBMISSION && auth.isPresent()) {
+                    sc = sc.withAuthenticator(auth.get());
+                }
+                g.servers.add(SmtpServer.start(sc, handler, lim.maxConnections()));
+            }
+        } catch (IOException | RuntimeException e) {
+            g.close();
+            throw e;
+        }
+        qm.start();
+        return g;
+    }
+
+    private static Supplier<SSLContext> serverTls(GatewayConfig config, Path dataDir, Clock clock) throws IOException {
+        Path cert;
+        Path key;
+        if (config.tls().certificate().isPresent()) {
+            cert = config.tls().certificate().get();
+            key = config.tls().key().orElseThrow();
+        } else {
+            Path dir = dataDir.resolve("tls");
+            cert = dir.resolve("selfsigned-cert.pem");
+            key = dir.resolve("selfsigned-key.pem");
+            if (!Files.exists(cert) || !Files.exists(key)) {
+                Files.createDirectories(dir);
+                KeyMaterial.selfSigned(config.hostname(), clock, Duration.ofDays(825)).writePem(cert, key);
+            }
+            LOG.warn("*** TLS: no certificate configured; using a SELF-SIGNED certificate for {} from {}. "
+                    + "This is allowed for opportunistic TLS only; configure tls.certificate and tls.key for production. ***",
+                    config.hostname(), cert);
+        }
+        return new ReloadingServerContext(cert, key, config.tls().reloadCheck().toMillis());
+    }
+
+    public List<SmtpServer> servers() {
+        return List.copyOf(servers);
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    public QueueManager queue() {
+        return queue;
+    }
+
+    /** Graceful stop: listeners finish in-flight transactions (up to {@code grace}), then delivery stops. */
+    public void close(Duration grace) {
+        List<Thread> closers = new ArrayList<>();
+        for (SmtpServer s : servers) {
+            closers.add(Thread.ofVirtual().start(() -> s.close(grace)));
+        }
+        for (Thread t : closers) {
+            try {
+                t.join(grace.toMillis() + 2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        queue.close();
+        runners.forEach(HookRunner::close);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+}

@@ -1,0 +1,466 @@
+package org.mailward.gateway.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mailward.gateway.inbound.Cidr;
+import org.mailward.smtp.AddressParser;
+import org.mailward.smtp.Parsed;
+import org.mailward.smtp.tls.TlsProfile;
+
+/**
+ * Reads mailward.yml: YAML into positioned nodes, then every key checked; all errors are collected (not just the
+ * first), each with line and column. Unknown keys are errors (a typo must not silently fall back to a default).
+ * Relative paths are resolved against the configuration file's directory.
+ */
+public final class ConfigReader {
+
+    /** Either a configuration or the list of its errors. */
+    public record Result(Optional<GatewayConfig> config, List<ConfigError> errors) {
+        public Result {
+            errors = List.copyOf(errors);
+        }
+
+        public boolean valid() {
+            return errors.isEmpty() && config.isPresent();
+        }
+    }
+
+    private static final YAMLFactory YAML = new YAMLFactory();
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
+    public static final List<GatewayConfig.SecureDeliveryRule> GUIDANCE_RULES = List.of(
+            new GatewayConfig.SecureDeliveryRule("*.gsi.gov.uk", "enforced-strict"),
+            new GatewayConfig.SecureDeliveryRule("*.gsx.gov.uk", "enforced-strict"),
+            new GatewayConfig.SecureDeliveryRule("*.gse.gov.uk", "enforced-strict"),
+            new GatewayConfig.SecureDeliveryRule("*.gcsx.gov.uk", "enforced-strict"));
+
+    private final List<ConfigError> errors = new ArrayList<>();
+    private final Path baseDir;
+
+    private ConfigReader(Path baseDir) {
+        this.baseDir = baseDir;
+    }
+
+    public static Result read(String yaml, Path baseDir) {
+        ConfigReader r = new ConfigReader(baseDir);
+        YamlNode root;
+        try (JsonParser p = YAML.createParser(yaml)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return new Result(Optional.empty(), List.of(new ConfigError(1, 1, "the configuration file is empty")));
+            }
+            root = node(p);
+        } catch (JsonProcessingException e) {
+            JsonLocation l = e.getLocation();
+            return new Result(Optional.empty(), List.of(new ConfigError(l == null ? 0 : l.getLineNr(), l == null ? 0 : l.getColumnNr(),
+                    "YAML syntax: " + e.getOriginalMessage())));
+        } catch (IOException e) {
+            return new Result(Optional.empty(), List.of(new ConfigError(0, 0, "cannot read: " + e.getMessage())));
+        }
+        GatewayConfig c = r.config(root);
+        return new Result(r.errors.isEmpty() ? Optional.of(c) : Optional.empty(), r.errors);
+    }
+
+    private static YamlNode node(JsonParser p) throws IOException {
+        JsonLocation l = p.currentTokenLocation();
+        int line = l.getLineNr();
+        int col = l.getColumnNr();
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT) {
+            Map<String, YamlNode> m = new LinkedHashMap<>();
+            Map<String, int[]> pos = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String k = p.currentName();
+                JsonLocation kl = p.currentTokenLocation();
+                p.nextToken();
+                if (m.containsKey(k)) {
+                    throw new JsonProcessingException("duplicate key '" + k + "'", kl) { private static final long serialVersionUID = 1L; };
+                }
+                pos.put(k, new int[] {kl.getLineNr(), kl.getColumnNr()});
+                m.put(k, node(p));
+            }
+            return new YamlNode.Map_(m, pos, line, col);
+        }
+        if (t == JsonToken.START_ARRAY) {
+            List<YamlNode> items = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                items.add(node(p));
+            }
+            return new YamlNode.Seq(items, line, col);
+        }
+        return new YamlNode.Scalar(t == JsonToken.VALUE_NULL ? "" : p.getText(), t == JsonToken.VALUE_NULL, line, col);
+    }
+
+    private void error(YamlNode n, String message) {
+        errors.add(new ConfigError(n.line(), n.column(), message));
+    }
+
+    private Optional<YamlNode.Map_> map(YamlNode n, String what, Set<String> keys) {
+        if (!(n instanceof YamlNode.Map_ m)) {
+            error(n, what + " must be a mapping, not " + n.kind());
+            return Optional.empty();
+        }
+        for (Map.Entry<String, int[]> e : m.keyPositions().entrySet()) {
+            if (!keys.contains(e.getKey())) {
+                errors.add(new ConfigError(e.getValue()[0], e.getValue()[1], "unknown key '" + e.getKey() + "' in " + what
+                        + " (known: " + String.join(", ", keys.stream().sorted().toList()) + ")"));
+            }
+        }
+        return Optional.of(m);
+    }
+
+    private Optional<String> string(YamlNode.Map_ m, String key, String what) {
+        YamlNode n = m.entries().get(key);
+        if (n == null || (n instanceof YamlNode.Scalar s && s.isNull())) {
+            return Optional.empty();
+        }
+        if (!(n instanceof YamlNode.Scalar s)) {
+            error(n, what + "." + key + " must be a scalar, not " + n.kind());
+            return Optional.empty();
+        }
+        return Optional.of(s.text());
+    }
+
+    private YamlNode at(YamlNode.Map_ m, String key) {
+        YamlNode n = m.entries().get(key);
+        return n == null ? m : n;
+    }
+
+    private long number(YamlNode.Map_ m, String key, String what, long def, long min, long max) {
+        Optional<String> s = string(m, key, what);
+        if (s.isEmpty()) {
+            return def;
+        }
+        String t = s.get().trim().toUpperCase(Locale.ROOT);
+        long mult = 1;
+        if (t.endsWith("K")) {
+            mult = 1024;
+        } else if (t.endsWith("M")) {
+            mult = 1024 * 1024;
+        }
+        if (mult > 1) {
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            long v = Long.parseLong(t) * mult;
+            if (v < min || v > max) {
+                error(at(m, key), what + "." + key + " must be between " + min + " and " + max);
+                return def;
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            error(at(m, key), what + "." + key + " must be a number, not '" + s.get() + "'");
+            return def;
+        }
+    }
+
+    private Duration duration(YamlNode.Map_ m, String key, String what, Duration def) {
+        Optional<String> s = string(m, key, what);
+        if (s.isEmpty()) {
+            return def;
+        }
+        Matcher x = DURATION.matcher(s.get().trim());
+        if (!x.matches()) {
+            error(at(m, key), what + "." + key + ": '" + s.get() + "' is not a duration (e.g. 300s, 5m, 1h, 5d, 500ms)");
+            return def;
+        }
+        long v = Long.parseLong(x.group(1));
+        String unit = x.group(2) == null ? "s" : x.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(v);
+            case "m" -> Duration.ofMinutes(v);
+            case "h" -> Duration.ofHours(v);
+            case "d" -> Duration.ofDays(v);
+            default -> Duration.ofSeconds(v);
+        };
+    }
+
+    private List<YamlNode> list(YamlNode.Map_ m, String key, String what) {
+        YamlNode n = m.entries().get(key);
+        if (n == null || (n instanceof YamlNode.Scalar s && s.isNull())) {
+            return List.of();
+        }
+        if (!(n instanceof YamlNode.Seq s)) {
+            error(n, what + "." + key + " must be a list, not " + n.kind());
+            return List.of();
+        }
+        return s.items();
+    }
+
+    private Optional<String> domain(YamlNode n, String text, String what) {
+        Parsed<String> d = AddressParser.parseDomain(text.trim(), true);
+        if (!d.isOk()) {
+            error(n, what + ": '" + text + "' is not a domain: " + d.errorMessage());
+            return Optional.empty();
+        }
+        return Optional.of(d.value());
+    }
+
+    private GatewayConfig config(YamlNode root) {
+        Optional<YamlNode.Map_> om = map(root, "the configuration", Set.of("hostname", "dataDir", "tls", "listeners",
+                "localDomains", "relayNetworks", "users", "limits", "delivery"));
+        if (om.isEmpty()) {
+            return null;
+        }
+        YamlNode.Map_ m = om.get();
+        String hostname = string(m, "hostname", "config").orElse("");
+        if (hostname.isEmpty()) {
+            error(m, "hostname is required (our name in the SMTP greeting, EHLO and Received headers)");
+        } else {
+            domain(at(m, "hostname"), hostname, "hostname");
+        }
+        Optional<Path> dataDir = string(m, "dataDir", "config").map(baseDir::resolve);
+        GatewayConfig.Tls tls = tls(m.entries().get("tls"));
+        List<GatewayConfig.Listener> listeners = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (YamlNode n : list(m, "listeners", "config")) {
+            listener(n, tls).ifPresent(l -> {
+                if (!names.add(l.name())) {
+                    error(n, "listener name '" + l.name() + "' used twice");
+                }
+                listeners.add(l);
+            });
+        }
+        if (listeners.isEmpty() && !m.entries().containsKey("listeners")) {
+            error(m, "listeners: at least one listener is required");
+        }
+        List<GatewayConfig.LocalDomain> locals = new ArrayList<>();
+        for (YamlNode n : list(m, "localDomains", "config")) {
+            map(n, "localDomains[]", Set.of("domain", "route")).ifPresent(d -> {
+                Optional<String> dom = string(d, "domain", "localDomains[]").flatMap(x -> domain(at(d, "domain"), x, "localDomains[].domain"));
+                Optional<String> route = string(d, "route", "localDomains[]");
+                if (route.isEmpty()) {
+                    error(d, "localDomains[].route is required: the internal server as host:port");
+                    return;
+                }
+                int colon = route.get().lastIndexOf(':');
+                if (colon <= 0) {
+                    error(at(d, "route"), "localDomains[].route must be host:port, not '" + route.get() + "'");
+                    return;
+                }
+                String host = route.get().substring(0, colon).replaceAll("^\\[|\\]$", "");
+                int port;
+                try {
+                    port = Integer.parseInt(route.get().substring(colon + 1));
+                    if (port < 1 || port > 65535) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    error(at(d, "route"), "localDomains[].route port must be 1-65535");
+                    return;
+                }
+                dom.ifPresent(x -> locals.add(new GatewayConfig.LocalDomain(x, host, port)));
+            });
+        }
+        List<Cidr> nets = new ArrayList<>();
+        for (YamlNode n : list(m, "relayNetworks", "config")) {
+            if (!(n instanceof YamlNode.Scalar s) || Cidr.parse(s.text()).isEmpty()) {
+                error(n, "relayNetworks: not an address or CIDR block (e.g. 192.0.2.0/24, 2001:db8::/32)");
+            } else {
+                nets.add(Cidr.parse(s.text()).get());
+            }
+        }
+        List<GatewayConfig.User> users = new ArrayList<>();
+        for (YamlNode n : list(m, "users", "config")) {
+            map(n, "users[]", Set.of("name", "passwordHash")).ifPresent(u -> {
+                Optional<String> name = string(u, "name", "users[]");
+                Optional<String> hash = string(u, "passwordHash", "users[]");
+                if (name.isEmpty() || hash.isEmpty()) {
+                    error(u, "users[] needs name and passwordHash");
+                } else if (!PasswordHash.wellFormed(hash.get())) {
+                    error(at(u, "passwordHash"), "users[].passwordHash must be pbkdf2-sha256$ITERATIONS$SALT$HASH (mailward config hash-password)");
+                } else {
+                    users.add(new GatewayConfig.User(name.get(), hash.get()));
+                }
+            });
+        }
+        if (users.isEmpty()) {
+            for (YamlNode n : list(m, "listeners", "config")) {
+                if (n instanceof YamlNode.Map_ lm && string(lm, "kind", "listeners[]").orElse("").equals("submission")) {
+                    error(at(lm, "kind"), "a submission listener accepts mail only after AUTH: define users (mailward config hash-password)");
+                }
+            }
+        }
+        GatewayConfig.Limits limits = limits(m.entries().get("limits"));
+        GatewayConfig.Delivery delivery = delivery(m.entries().get("delivery"));
+        return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery);
+    }
+
+    private GatewayConfig.Tls tls(YamlNode n) {
+        Map<String, TlsProfile> profiles = new LinkedHashMap<>();
+        profiles.put("ncsc", TlsProfile.ncsc());
+        profiles.put("tls13", TlsProfile.tls13Only());
+        if (n == null) {
+            return new GatewayConfig.Tls(Optional.empty(), Optional.empty(), "ncsc", profiles, Duration.ofSeconds(60));
+        }
+        Optional<YamlNode.Map_> om = map(n, "tls", Set.of("certificate", "key", "profile", "profiles", "reloadCheck"));
+        if (om.isEmpty()) {
+            return new GatewayConfig.Tls(Optional.empty(), Optional.empty(), "ncsc", profiles, Duration.ofSeconds(60));
+        }
+        YamlNode.Map_ m = om.get();
+        Optional<Path> cert = string(m, "certificate", "tls").map(baseDir::resolve);
+        Optional<Path> key = string(m, "key", "tls").map(baseDir::resolve);
+        if (cert.isPresent() != key.isPresent()) {
+            error(m, "tls: give both certificate and key, or neither (then a self-signed certificate is generated)");
+        }
+        YamlNode pn = m.entries().get("profiles");
+        if (pn != null) {
+            map(pn, "tls.profiles", Set.copyOf(pn instanceof YamlNode.Map_ pm ? pm.entries().keySet() : Set.of())).ifPresent(pm -> {
+                for (Map.Entry<String, YamlNode> e : pm.entries().entrySet()) {
+                    map(e.getValue(), "tls.profiles." + e.getKey(), Set.of("protocols", "cipherSuites")).ifPresent(p -> {
+                        List<String> protos = new ArrayList<>();
+                        for (YamlNode x : list(p, "protocols", "tls.profiles." + e.getKey())) {
+                            String v = x instanceof YamlNode.Scalar s ? s.text() : "";
+                            if (!Set.of("TLSv1.2", "TLSv1.3").contains(v)) {
+                                error(x, "tls.profiles." + e.getKey() + ".protocols: only TLSv1.2 and TLSv1.3 are allowed (the standard requires TLS 1.2+), not '" + v + "'");
+                            } else {
+                                protos.add(v);
+                            }
+                        }
+                        List<String> suites = new ArrayList<>();
+                        Set<String> known = supportedSuites();
+                        for (YamlNode x : list(p, "cipherSuites", "tls.profiles." + e.getKey())) {
+                            String v = x instanceof YamlNode.Scalar s ? s.text() : "";
+                            if (!known.contains(v)) {
+                                error(x, "tls.profiles." + e.getKey() + ".cipherSuites: '" + v + "' is not a cipher suite this JDK supports");
+                            } else {
+                                suites.add(v);
+                            }
+                        }
+                        if (protos.isEmpty() || suites.isEmpty()) {
+                            error(e.getValue(), "tls.profiles." + e.getKey() + " needs protocols and cipherSuites");
+                        } else {
+                            profiles.put(e.getKey(), new TlsProfile(e.getKey(), protos, suites));
+                        }
+                    });
+                }
+            });
+        }
+        String def = string(m, "profile", "tls").orElse("ncsc");
+        if (!profiles.containsKey(def)) {
+            error(at(m, "profile"), "tls.profile: unknown profile '" + def + "' (known: " + String.join(", ", profiles.keySet()) + ")");
+            def = "ncsc";
+        }
+        return new GatewayConfig.Tls(cert, key, def, profiles, duration(m, "reloadCheck", "tls", Duration.ofSeconds(60)));
+    }
+
+    private static Set<String> supportedSuites() {
+        try {
+            return Set.of(javax.net.ssl.SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return Set.of();
+        }
+    }
+
+    private Optional<GatewayConfig.Listener> listener(YamlNode n, GatewayConfig.Tls tls) {
+        Optional<YamlNode.Map_> om = map(n, "listeners[]", Set.of("name", "address", "port", "kind", "tls", "tlsProfile"));
+        if (om.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlNode.Map_ m = om.get();
+        String name = string(m, "name", "listeners[]").orElse("");
+        if (name.isEmpty()) {
+            error(m, "listeners[].name is required");
+        }
+        String address = string(m, "address", "listeners[]").orElse("127.0.0.1");
+        if (Cidr.parse(address).isEmpty() || address.contains("/")) {
+            error(at(m, "address"), "listeners[].address must be an IP address, not '" + address + "'");
+        }
+        int port = (int) number(m, "port", "listeners[]", -1, 0, 65535);
+        if (!m.entries().containsKey("port")) {
+            error(m, "listeners[].port is required");
+        }
+        GatewayConfig.ListenerKind kind = GatewayConfig.ListenerKind.INBOUND;
+        Optional<String> k = string(m, "kind", "listeners[]");
+        if (k.isPresent()) {
+            switch (k.get()) {
+                case "inbound" -> kind = GatewayConfig.ListenerKind.INBOUND;
+                case "submission" -> kind = GatewayConfig.ListenerKind.SUBMISSION;
+                default -> error(at(m, "kind"), "listeners[].kind must be inbound or submission, not '" + k.get() + "'");
+            }
+        }
+        GatewayConfig.TlsPolicy policy = kind == GatewayConfig.ListenerKind.SUBMISSION ? GatewayConfig.TlsPolicy.REQUIRED : GatewayConfig.TlsPolicy.OPPORTUNISTIC;
+        Optional<String> t = string(m, "tls", "listeners[]");
+        if (t.isPresent()) {
+            switch (t.get()) {
+                case "opportunistic" -> policy = GatewayConfig.TlsPolicy.OPPORTUNISTIC;
+                case "required" -> policy = GatewayConfig.TlsPolicy.REQUIRED;
+                default -> error(at(m, "tls"), "listeners[].tls must be opportunistic or required, not '" + t.get() + "'");
+            }
+        }
+        String profile = string(m, "tlsProfile", "listeners[]").orElse(tls.defaultProfile());
+        if (!tls.profiles().containsKey(profile)) {
+            error(at(m, "tlsProfile"), "listeners[].tlsProfile: unknown profile '" + profile + "'");
+        }
+        return Optional.of(new GatewayConfig.Listener(name, address, port, kind, policy, profile));
+    }
+
+    private GatewayConfig.Limits limits(YamlNode n) {
+        YamlNode.Map_ m = n == null ? new YamlNode.Map_(Map.of(), Map.of(), 0, 0)
+                : map(n, "limits", Set.of("maxMessageSize", "maxRecipients", "maxErrors", "commandTimeout", "dataTimeout",
+                        "greetPause", "hookTimeout", "maxConnections")).orElse(new YamlNode.Map_(Map.of(), Map.of(), 0, 0));
+        return new GatewayConfig.Limits(
+                number(m, "maxMessageSize", "limits", 25L * 1024 * 1024, 1024, 1L << 31),
+                (int) number(m, "maxRecipients", "limits", 100, 1, 100000),
+                (int) number(m, "maxErrors", "limits", 10, 1, 1000),
+                duration(m, "commandTimeout", "limits", Duration.ofMinutes(5)),
+                duration(m, "dataTimeout", "limits", Duration.ofMinutes(3)),
+                duration(m, "greetPause", "limits", Duration.ZERO),
+                duration(m, "hookTimeout", "limits", Duration.ofSeconds(20)),
+                (int) number(m, "maxConnections", "limits", 1000, 1, 100000));
+    }
+
+    private GatewayConfig.Delivery delivery(YamlNode n) {
+        YamlNode.Map_ m = n == null ? new YamlNode.Map_(Map.of(), Map.of(), 0, 0)
+                : map(n, "delivery", Set.of("firstRetry", "maxRetryInterval", "maxQueueLifetime", "concurrencyPerDestination",
+                        "connectTimeout", "secureDelivery", "mxPort")).orElse(new YamlNode.Map_(Map.of(), Map.of(), 0, 0));
+        List<GatewayConfig.SecureDeliveryRule> rules = new ArrayList<>();
+        boolean given = m.entries().containsKey("secureDelivery");
+        for (YamlNode r : list(m, "secureDelivery", "delivery")) {
+            map(r, "delivery.secureDelivery[]", Set.of("domain", "policy")).ifPresent(rm -> {
+                String d = string(rm, "domain", "secureDelivery[]").orElse("");
+                String p = string(rm, "policy", "secureDelivery[]").orElse("");
+                String bare = d.startsWith("*.") ? d.substring(2) : d;
+                if (d.isEmpty() || domain(at(rm, "domain"), bare, "secureDelivery[].domain").isEmpty()) {
+                    if (d.isEmpty()) {
+                        error(rm, "secureDelivery[].domain is required (a domain or *.domain)");
+                    }
+                    return;
+                }
+                if (!Set.of("opportunistic", "enforced-relaxed", "enforced-strict").contains(p)) {
+                    error(at(rm, "policy"), "secureDelivery[].policy must be opportunistic, enforced-relaxed or enforced-strict, not '" + p + "'");
+                    return;
+                }
+                if (d.equalsIgnoreCase("*.gov.uk") && p.startsWith("enforced")) {
+                    error(at(rm, "domain"), "secureDelivery: the guidance forbids an enforced TLS rule for *.gov.uk (several domains do not support TLS yet)");
+                    return;
+                }
+                rules.add(new GatewayConfig.SecureDeliveryRule(d.toLowerCase(Locale.ROOT), p));
+            });
+        }
+        long mxPort = number(m, "mxPort", "delivery", 25, 1, 65535);
+        return new GatewayConfig.Delivery(
+                duration(m, "firstRetry", "delivery", Duration.ofMinutes(5)),
+                duration(m, "maxRetryInterval", "delivery", Duration.ofSeconds(4000)),
+                duration(m, "maxQueueLifetime", "delivery", Duration.ofDays(5)),
+                (int) number(m, "concurrencyPerDestination", "delivery", 5, 1, 1000),
+                duration(m, "connectTimeout", "delivery", Duration.ofSeconds(30)),
+                given ? rules : GUIDANCE_RULES,
+                m.entries().containsKey("mxPort") ? Optional.of((int) mxPort) : Optional.empty());
+    }
+}

@@ -1,0 +1,86 @@
+package org.mailward.gateway.queue;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Queue administration as Postfix admins know it from postqueue/postsuper. Works on the spool directly, so it
+ * also works while the gateway runs: the queue manager rescans every second. A message being delivered at the
+ * very moment it is held or deleted may still be delivered (at-least-once, as with Postfix).
+ */
+public final class QueueAdmin {
+
+    private final Spool spool;
+    private final Clock clock;
+
+    public QueueAdmin(Spool spool, Clock clock) {
+        this.spool = spool;
+        this.clock = clock;
+    }
+
+    public List<QueuedMessage> list() throws IOException {
+        List<QueuedMessage> all = new ArrayList<>();
+        for (QueueState s : List.of(QueueState.ACTIVE, QueueState.DEFERRED, QueueState.HOLD, QueueState.CORRUPT)) {
+            all.addAll(spool.list(s));
+        }
+        return all;
+    }
+
+    /** Makes deferred messages due now (postqueue -f). Returns how many. */
+    public int flush() throws IOException {
+        int n = 0;
+        for (QueuedMessage m : spool.list(QueueState.DEFERRED)) {
+            spool.update(QueueState.DEFERRED, m.envelope().withAttempt(m.envelope().attempts(), clock.instant(), m.envelope().lastError()));
+            n++;
+        }
+        return n;
+    }
+
+    /** postsuper -h: puts a message on hold. */
+    public Optional<QueueState> hold(String id, String reason) throws IOException {
+        Optional<QueuedMessage> m = spool.find(id);
+        if (m.isEmpty() || m.get().state() == QueueState.HOLD || m.get().state() == QueueState.CORRUPT) {
+            return m.map(QueuedMessage::state);
+        }
+        spool.update(m.get().state(), m.get().envelope().withHoldReason(reason));
+        spool.move(id, m.get().state(), QueueState.HOLD);
+        return Optional.of(QueueState.HOLD);
+    }
+
+    /** postsuper -H: releases a held message; it is due at once. */
+    public Optional<QueueState> release(String id) throws IOException {
+        Optional<QueuedMessage> m = spool.find(id);
+        if (m.isEmpty() || m.get().state() != QueueState.HOLD) {
+            return m.map(QueuedMessage::state);
+        }
+        Envelope e = m.get().envelope();
+        spool.update(QueueState.HOLD, e.withHoldReason("").withAttempt(e.attempts(), clock.instant(), e.lastError()));
+        spool.move(id, QueueState.HOLD, QueueState.DEFERRED);
+        return Optional.of(QueueState.DEFERRED);
+    }
+
+    /** postsuper -r: back to the queue, due now (also from corrupt once an administrator repaired it). */
+    public Optional<QueueState> requeue(String id) throws IOException {
+        Optional<QueuedMessage> m = spool.find(id);
+        if (m.isEmpty() || m.get().state() == QueueState.ACTIVE) {
+            return m.map(QueuedMessage::state);
+        }
+        Envelope e = m.get().envelope();
+        spool.update(m.get().state(), e.withHoldReason("").withAttempt(e.attempts(), clock.instant(), e.lastError()));
+        spool.move(id, m.get().state(), QueueState.DEFERRED);
+        return Optional.of(QueueState.DEFERRED);
+    }
+
+    /** postsuper -d: deliberate removal. True when something was removed. */
+    public boolean delete(String id) throws IOException {
+        Optional<QueuedMessage> m = spool.find(id);
+        if (m.isEmpty()) {
+            return false;
+        }
+        spool.remove(id, m.get().state());
+        return true;
+    }
+}

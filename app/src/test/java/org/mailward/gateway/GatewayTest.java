@@ -1,0 +1,371 @@
+package org.mailward.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailward.dns.ZoneFileResolver;
+import org.mailward.gateway.config.ConfigReader;
+import org.mailward.gateway.config.GatewayConfig;
+import org.mailward.gateway.queue.QueueState;
+import org.mailward.gateway.queue.QueuedMessage;
+import org.mailward.smtp.Decision;
+import org.mailward.smtp.Mailbox;
+import org.mailward.smtp.SessionHandler;
+import org.mailward.smtp.SmtpClient;
+import org.mailward.smtp.SmtpReply;
+import org.mailward.smtp.SmtpServer;
+import org.mailward.smtp.SmtpServerConfig;
+
+/** End to end on 127.0.0.1: config, listener, spool, queue manager, delivery to a sink "internal server". */
+class GatewayTest {
+
+    @TempDir
+    Path dir;
+    Gateway gateway;
+    SmtpServer sink;
+    final List<String> delivered = new CopyOnWriteArrayList<>();
+    final List<String> deliveredRcpts = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger sinkConnections = new java.util.concurrent.atomic.AtomicInteger();
+
+    void startSink(boolean refuseBob) throws Exception {
+        sink = SmtpServer.start(SmtpServerConfig.of("sink", new InetSocketAddress("127.0.0.1", 0), "internal.example"), new SessionHandler() {
+            @Override
+            public Decision connect(org.mailward.smtp.SessionInfo s) {
+                sinkConnections.incrementAndGet();
+                return Decision.accept();
+            }
+
+            @Override
+            public Decision rcpt(org.mailward.smtp.SessionInfo s, org.mailward.smtp.Transaction t, org.mailward.smtp.SmtpCommand.Rcpt r) {
+                return refuseBob && r.forwardPath().localPart().equals("bob") ? Decision.refuse(550, "5.1.1", "no such user") : Decision.accept();
+            }
+
+            @Override
+            public Decision data(org.mailward.smtp.SessionInfo s, org.mailward.smtp.Transaction t, byte[] m) {
+                delivered.add(new String(m, StandardCharsets.UTF_8));
+                t.recipients().forEach(r -> deliveredRcpts.add(r.mailbox().address()));
+                return Decision.accept(SmtpReply.of(250, "2.0.0", "stored"));
+            }
+        });
+    }
+
+    GatewayConfig config(String extra) {
+        String yaml = """
+                hostname: mx.example.gov.uk
+                listeners:
+                  - { name: in, address: 127.0.0.1, port: 0, kind: inbound, tls: opportunistic }
+                  - { name: strict, address: 127.0.0.1, port: 0, kind: inbound, tls: required }
+                localDomains:
+                  - { domain: example.gov.uk, route: "127.0.0.1:%d" }
+                delivery:
+                  mxPort: %d
+                  firstRetry: 1s
+                """.formatted(sink.port(), sink.port()) + extra;
+        ConfigReader.Result r = ConfigReader.read(yaml, dir);
+        assertThat(r.errors()).isEmpty();
+        return r.config().orElseThrow();
+    }
+
+    Gateway start(GatewayConfig c, String zone) throws Exception {
+        gateway = Gateway.start(c, dir.resolve("data"), ZoneFileResolver.fromText(zone), Clock.systemUTC(), SSLContext.getDefault(), List.of());
+        return gateway;
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close(Duration.ofSeconds(2));
+        }
+        if (sink != null) {
+            sink.close(Duration.ofSeconds(1));
+        }
+    }
+
+    SmtpClient.SendResult send(SmtpServer listener, boolean tls, String from, List<String> to, String body) throws Exception {
+        try (SmtpClient c = SmtpClient.connect(listener.address(), "client.example", Duration.ofSeconds(2), Duration.ofSeconds(10))) {
+            c.ehlo();
+            if (tls) {
+                SSLContext any = SSLContext.getInstance("TLS");
+                any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                    public void checkClientTrusted(java.security.cert.X509Certificate[] x, String a) { }
+                    public void checkServerTrusted(java.security.cert.X509Certificate[] x, String a) { }
+                    public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+                }}, null);
+                c.startTls(any, org.mailward.smtp.tls.TlsProfile.ncsc(), "mx.example.gov.uk", false);
+            }
+            return c.send(from.isEmpty() ? Optional.empty() : Optional.of(parse(from)), to.stream().map(GatewayTest::parse).toList(), body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    static Mailbox parse(String a) {
+        return org.mailward.smtp.AddressParser.parseMailbox(a, true).value();
+    }
+
+    void awaitDelivered(int n) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (delivered.size() < n && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void inboundMailIsQueuedThenDeliveredToTheInternalServer() throws Exception {
+        startSink(false);
+        start(config(""), "");
+        SmtpClient.SendResult r = send(gateway.servers().get(0), true, "someone@sender.example", List.of("alice@example.gov.uk"), "Subject: hello\r\n\r\nhi\r\n");
+        assertThat(r.accepted()).isTrue();
+        awaitDelivered(1);
+        assertThat(delivered).hasSize(1);
+        assertThat(delivered.get(0)).startsWith("Received: from client.example ([127.0.0.1])")
+                .contains("with ESMTPS id ").contains("TLSv1.3").contains("Subject: hello");
+        assertThat(gateway.queue().awaitIdle(Duration.ofSeconds(5))).isTrue();
+        assertThat(gateway.spool().list(QueueState.ACTIVE)).isEmpty();
+        assertThat(gateway.spool().list(QueueState.DEFERRED)).isEmpty();
+    }
+
+    @Test
+    void requiredTlsListenerGives530WithoutTls() throws Exception {
+        startSink(false);
+        start(config(""), "");
+        SmtpClient.SendResult r = send(gateway.servers().get(1), false, "someone@sender.example", List.of("alice@example.gov.uk"), "x\r\n");
+        assertThat(r.mail().toString()).startsWith("530 5.7.0");
+        SmtpClient.SendResult ok = send(gateway.servers().get(1), true, "someone@sender.example", List.of("alice@example.gov.uk"), "x\r\n");
+        assertThat(ok.accepted()).isTrue();
+    }
+
+    @Test
+    void permanentFailureBouncesToTheSenderWithAnRfc3464Report() throws Exception {
+        startSink(true);
+        start(config(""), "");
+        SmtpClient.SendResult r = send(gateway.servers().get(0), false, "carol@example.gov.uk",
+                List.of("alice@example.gov.uk", "bob@example.gov.uk"), "Subject: partly\r\n\r\nbody\r\n");
+        assertThat(r.accepted()).isTrue();
+        awaitDelivered(2);
+        assertThat(delivered).hasSize(2);
+        String bounce = delivered.stream().filter(m -> m.contains("multipart/report")).findFirst().orElseThrow();
+        assertThat(bounce).contains("report-type=delivery-status", "Final-Recipient: rfc822; bob@example.gov.uk",
+                "Action: failed", "Status: 5.1.1", "Diagnostic-Code: smtp; 550 5.1.1 no such user", "text/rfc822-headers", "Subject: partly");
+        assertThat(deliveredRcpts).containsExactlyInAnyOrder("alice@example.gov.uk", "carol@example.gov.uk");
+    }
+
+    @Test
+    void nullSenderNeverGetsABounce() throws Exception {
+        startSink(true);
+        start(config(""), "");
+        assertThat(send(gateway.servers().get(0), false, "", List.of("bob@example.gov.uk"), "Subject: dsn\r\n\r\nx\r\n").accepted()).isTrue();
+        assertThat(gateway.queue().awaitIdle(Duration.ofSeconds(5))).isTrue();
+        Thread.sleep(300);
+        assertThat(gateway.queue().awaitIdle(Duration.ofSeconds(5))).isTrue();
+        assertThat(delivered).isEmpty();
+        assertThat(gateway.spool().list(QueueState.ACTIVE)).isEmpty();
+        assertThat(gateway.spool().list(QueueState.DEFERRED)).isEmpty();
+    }
+
+    @Test
+    void unreachableInternalServerDefersWithBackoff() throws Exception {
+        startSink(false);
+        GatewayConfig c = config("");
+        sink.close(Duration.ofMillis(100));
+        start(c, "");
+        assertThat(send(gateway.servers().get(0), false, "x@sender.example", List.of("alice@example.gov.uk"), "x\r\n").accepted()).isTrue();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<QueuedMessage> deferred = List.of();
+        while (deferred.isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(20);
+            deferred = gateway.spool().list(QueueState.DEFERRED);
+        }
+        assertThat(deferred).hasSize(1);
+        assertThat(deferred.get(0).envelope().attempts()).isGreaterThanOrEqualTo(1);
+        assertThat(deferred.get(0).envelope().lastError()).startsWith("451 4.4.1");
+        assertThat(gateway.queue().backoff(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(gateway.queue().backoff(3)).isEqualTo(Duration.ofSeconds(4));
+        sink = null;
+    }
+
+    @Test
+    void nullMxBouncesAtOnceAndEnforcedTlsHoldsInsteadOfSendingInClear() throws Exception {
+        startSink(false);
+        GatewayConfig c = config("relayNetworks: [127.0.0.0/8]\n");
+        start(c, """
+                nomail.example. 300 IN MX 0 .
+                dept.gsi.gov.uk. 300 IN MX 10 mx.dept.gsi.gov.uk.
+                mx.dept.gsi.gov.uk. 300 IN A 127.0.0.1
+                """);
+        assertThat(send(gateway.servers().get(0), false, "carol@example.gov.uk", List.of("x@nomail.example"), "Subject: n\r\n\r\nx\r\n").accepted()).isTrue();
+        awaitDelivered(1);
+        assertThat(delivered.get(0)).contains("null MX, RFC 7505").contains("Status: 5.1.10");
+        // the sink offers no STARTTLS: *.gsi.gov.uk is enforced-strict by default, so the message is held
+        assertThat(send(gateway.servers().get(0), false, "carol@example.gov.uk", List.of("y@dept.gsi.gov.uk"), "Subject: s\r\n\r\nx\r\n").accepted()).isTrue();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (gateway.spool().list(QueueState.HOLD).isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        List<QueuedMessage> held = gateway.spool().list(QueueState.HOLD);
+        assertThat(held).hasSize(1);
+        assertThat(held.get(0).envelope().holdReason()).contains("does not offer STARTTLS");
+        assertThat(deliveredRcpts).doesNotContain("y@dept.gsi.gov.uk");
+        // the sender is told the message waits (delay notice), not that it failed
+        awaitDelivered(2);
+        assertThat(delivered.get(1)).contains("Action: delayed", "Status: 4.7.10", "Final-Recipient: rfc822; y@dept.gsi.gov.uk",
+                "does not offer STARTTLS");
+    }
+
+    @Test
+    void implicitMxIsUsedAndADomainWithoutMxOrAddressBounces() throws Exception {
+        startSink(false);
+        start(config("relayNetworks: [127.0.0.0/8]\n"), """
+                implicit.example. 300 IN A 127.0.0.1
+                noaddress.example. 300 IN TXT "no mail here"
+                """);
+        assertThat(send(gateway.servers().get(0), false, "carol@example.gov.uk", List.of("x@implicit.example"), "Subject: i\r\n\r\nx\r\n").accepted()).isTrue();
+        awaitDelivered(1);
+        assertThat(deliveredRcpts).contains("x@implicit.example");
+        assertThat(send(gateway.servers().get(0), false, "carol@example.gov.uk", List.of("x@noaddress.example"), "Subject: n\r\n\r\nx\r\n").accepted()).isTrue();
+        awaitDelivered(2);
+        assertThat(delivered.get(1)).contains("has no MX and no address record", "Status: 5.1.2");
+    }
+
+    @Test
+    void submissionNeedsTlsThenAuthAndAuthenticatedUsersMayRelay() throws Exception {
+        startSink(false);
+        String hash = org.mailward.gateway.config.PasswordHash.hash("s3cret");
+        String yaml = """
+                hostname: mx.example.gov.uk
+                listeners:
+                  - { name: sub, address: 127.0.0.1, port: 0, kind: submission }
+                localDomains:
+                  - { domain: example.gov.uk, route: "127.0.0.1:%d" }
+                users:
+                  - { name: alice, passwordHash: "%s" }
+                delivery: { mxPort: %d }
+                """.formatted(sink.port(), hash, sink.port());
+        start(ConfigReader.read(yaml, dir).config().orElseThrow(), "remote.example. 300 IN A 127.0.0.1\n");
+        SmtpServer sub = gateway.servers().get(0);
+        try (SmtpClient cl = SmtpClient.connect(sub.address(), "laptop.example", Duration.ofSeconds(2), Duration.ofSeconds(10))) {
+            cl.ehlo();
+            assertThat(cl.extensions()).noneMatch(x -> x.startsWith("AUTH"));
+            assertThat(cl.command("MAIL FROM:<alice@example.gov.uk>").toString()).startsWith("530 5.7.0 Must issue a STARTTLS");
+            SSLContext any = SSLContext.getInstance("TLS");
+            any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                public void checkClientTrusted(java.security.cert.X509Certificate[] x, String a) { }
+                public void checkServerTrusted(java.security.cert.X509Certificate[] x, String a) { }
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+            }}, null);
+            cl.startTls(any, org.mailward.smtp.tls.TlsProfile.ncsc(), "mx.example.gov.uk", false);
+            assertThat(cl.supports("AUTH")).isTrue();
+            assertThat(cl.command("MAIL FROM:<alice@example.gov.uk>").toString()).startsWith("530 5.7.0 Authentication required");
+            String bad = java.util.Base64.getEncoder().encodeToString("\0alice\0wrong".getBytes(StandardCharsets.UTF_8));
+            assertThat(cl.command("AUTH PLAIN " + bad).code()).isEqualTo(535);
+            String good = java.util.Base64.getEncoder().encodeToString("\0alice\0s3cret".getBytes(StandardCharsets.UTF_8));
+            assertThat(cl.command("AUTH PLAIN " + good).code()).isEqualTo(235);
+            SmtpClient.SendResult r = cl.send(Optional.of(parse("alice@example.gov.uk")), List.of(parse("bob@remote.example")),
+                    "Subject: from alice\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(r.accepted()).as(r.toString()).isTrue();
+        }
+        awaitDelivered(1);
+        assertThat(deliveredRcpts).containsExactly("bob@remote.example");
+        assertThat(delivered.get(0)).contains("with ESMTPSA");
+    }
+
+    @Test
+    void connectionsToTheSameDestinationAreReused() throws Exception {
+        startSink(false);
+        start(config(""), "");
+        for (int i = 1; i <= 4; i++) {
+            assertThat(send(gateway.servers().get(0), false, "x@sender.example", List.of("alice@example.gov.uk"), "Subject: " + i + "\r\n\r\nx\r\n").accepted()).isTrue();
+            awaitDelivered(i);
+            assertThat(gateway.queue().awaitIdle(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(delivered).hasSize(4);
+        assertThat(sinkConnections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void enforcedStrictNeedsATrustedCertificateEnforcedRelaxedAcceptsAnyButNeverClear() throws Exception {
+        startSink(false);
+        // a TLS-capable sink with a self-signed certificate
+        org.mailward.smtp.tls.KeyMaterial k = org.mailward.smtp.tls.KeyMaterial.selfSigned("mx.tls.example", Clock.systemUTC(), Duration.ofDays(1));
+        SmtpServer tlsSink = SmtpServer.start(SmtpServerConfig.of("tlssink", new InetSocketAddress("127.0.0.1", 0), "mx.tls.example")
+                .withTls(new SmtpServerConfig.ServerTls(k::serverContext, org.mailward.smtp.tls.TlsProfile.ncsc())), (s, t, m) -> {
+                    delivered.add(new String(m, StandardCharsets.UTF_8) + "\nTLS=" + s.tls().map(x -> x.protocol()).orElse("none"));
+                    t.recipients().forEach(r -> deliveredRcpts.add(r.mailbox().address()));
+                    return Decision.accept();
+                });
+        try {
+            String yaml = """
+                    hostname: mx.example.gov.uk
+                    listeners: [{ name: in, address: 127.0.0.1, port: 0 }]
+                    relayNetworks: [127.0.0.0/8]
+                    delivery:
+                      mxPort: %d
+                      secureDelivery:
+                        - { domain: "*.strict.example", policy: enforced-strict }
+                        - { domain: "*.relaxed.example", policy: enforced-relaxed }
+                    """.formatted(tlsSink.port());
+            start(ConfigReader.read(yaml, dir).config().orElseThrow(), """
+                    a.strict.example. 300 IN MX 10 mx.tls.example.
+                    a.relaxed.example. 300 IN MX 10 mx.tls.example.
+                    mx.tls.example. 300 IN A 127.0.0.1
+                    """);
+            assertThat(send(gateway.servers().get(0), false, "", List.of("u@a.relaxed.example"), "Subject: r\r\n\r\nx\r\n").accepted()).isTrue();
+            awaitDelivered(1);
+            assertThat(delivered.get(0)).contains("Subject: r").containsPattern("TLS=TLSv1\\.[23]");
+            assertThat(send(gateway.servers().get(0), false, "", List.of("u@a.strict.example"), "Subject: s\r\n\r\nx\r\n").accepted()).isTrue();
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (gateway.spool().list(QueueState.HOLD).isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            List<QueuedMessage> held = gateway.spool().list(QueueState.HOLD);
+            assertThat(held).hasSize(1);
+            assertThat(held.get(0).envelope().holdReason()).contains("ENFORCED_STRICT").contains("handshake");
+            assertThat(deliveredRcpts).containsExactly("u@a.relaxed.example");
+        } finally {
+            tlsSink.close(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void dataHooksAddAndRemoveHeadersAndQuarantine() throws Exception {
+        startSink(false);
+        org.mailward.gateway.inbound.InboundHook authHook = new org.mailward.gateway.inbound.InboundHook() {
+            public String name() {
+                return "fake-auth";
+            }
+
+            public org.mailward.gateway.inbound.HookVerdict onData(org.mailward.smtp.SessionInfo s, org.mailward.smtp.Transaction t, byte[] m) {
+                String msg = new String(m, StandardCharsets.UTF_8);
+                if (msg.contains("Subject: quarantine me")) {
+                    return org.mailward.gateway.inbound.HookVerdict.quarantine("DMARC p=quarantine");
+                }
+                return org.mailward.gateway.inbound.HookVerdict.editHeaders(
+                        List.of("Authentication-Results: mx.example.gov.uk; spf=pass smtp.mailfrom=sender.example"),
+                        List.of("Authentication-Results: mx.example.gov.uk;\r\n\tdkim=pass (forged)"));
+            }
+        };
+        gateway = Gateway.start(config(""), dir.resolve("data"), ZoneFileResolver.fromText(""), Clock.systemUTC(),
+                SSLContext.getDefault(), List.of(authHook));
+        assertThat(send(gateway.servers().get(0), false, "x@sender.example", List.of("alice@example.gov.uk"),
+                "Authentication-Results: mx.example.gov.uk;\r\n\tdkim=pass (forged)\r\nSubject: hi\r\n\r\nAuthentication-Results: body text stays\r\n").accepted()).isTrue();
+        awaitDelivered(1);
+        assertThat(delivered.get(0)).contains("Authentication-Results: mx.example.gov.uk; spf=pass smtp.mailfrom=sender.example\r\nSubject: hi")
+                .doesNotContain("forged").contains("\r\n\r\nAuthentication-Results: body text stays");
+        SmtpClient.SendResult q = send(gateway.servers().get(0), false, "x@sender.example", List.of("alice@example.gov.uk"), "Subject: quarantine me\r\n\r\nx\r\n");
+        assertThat(q.accepted()).isTrue();
+        List<QueuedMessage> held = gateway.spool().list(QueueState.HOLD);
+        assertThat(held).hasSize(1);
+        assertThat(held.get(0).envelope().holdReason()).isEqualTo("quarantine: DMARC p=quarantine");
+        Thread.sleep(1500);
+        assertThat(delivered).hasSize(1);
+    }
+}
