@@ -40,7 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * stream as JSON lines / CSV rows in input order, each written as soon as it and all before it are done.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Audit domains against the rule catalogue (MX, PTR, STARTTLS/TLS, certificates, MTA-STS, TLS-RPT, DNSSEC/DANE, UK profile).")
+        description = "Audit domains against the rule catalogue (DMARC, report authorisation, SPF, DKIM, MX, PTR, STARTTLS/TLS, certificates, MTA-STS, TLS-RPT, DNSSEC/DANE, UK profile).")
 public final class CheckCommand implements Callable<Integer> {
 
     /** Exit code for --fail-on (shared CLI.md). */
@@ -106,6 +106,27 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "No colour in text output.")
     boolean noColor;
 
+    @Option(names = {"--selector", "--dkim-selector"}, paramLabel = "S", split = ",", description = "DKIM selectors to check (a missing key is an error); common ones are probed too.")
+    List<String> selectors = new ArrayList<>();
+
+    @Option(names = "--no-dkim-probe", description = "Do not probe the built-in list of common DKIM selectors.")
+    boolean noDkimProbe;
+
+    @Option(names = "--dmarc-mode", paramLabel = "bis|7489", description = "DMARC policy discovery: bis (RFC 9989 DNS tree walk, default) or 7489 (Public Suffix List).")
+    String dmarcMode = "bis";
+
+    @Option(names = "--uk-central-rua", paramLabel = "URI", description = "UK central DMARC aggregate address (default: ${DEFAULT-VALUE}).")
+    String ukCentralRua = CheckConfig.UK_DMARC_CENTRAL_RUA;
+
+    @Option(names = "--uk-central-ruf", paramLabel = "URI", description = "Central DMARC failure-report address named by the GOV.UK guidance (default: ${DEFAULT-VALUE}).")
+    String ukCentralRuf = CheckConfig.UK_DMARC_CENTRAL_RUF;
+
+    @Option(names = "--uk-central-tlsrpt", paramLabel = "URI", description = "UK central TLS-RPT address (default: ${DEFAULT-VALUE}).")
+    String ukCentralTlsRpt = CheckConfig.UK_TLSRPT_CENTRAL;
+
+    @Option(names = "--uk-central-reporting", paramLabel = "on|off", description = "Check for the UK central reporting addresses (default: ${DEFAULT-VALUE}).")
+    String ukCentralReporting = "on";
+
     @Mixin
     DnsOptions dns;
 
@@ -141,6 +162,17 @@ public final class CheckCommand implements Callable<Integer> {
                 .readTimeout(Duration.ofMillis((long) (timeout * 1000))).connectionDeadline(Duration.ofMillis((long) (timeout * 3000)));
         if (profile != null) {
             b.profile(profile);
+        }
+        b.dkimSelectors(selectors).probeDkim(!noDkimProbe);
+        b.dmarcMode(switch (dmarcMode.toLowerCase(Locale.ROOT)) {
+            case "bis", "9989", "dmarcbis" -> org.mailward.auth.dmarc.DiscoveryMode.DMARCBIS;
+            case "7489", "rfc7489" -> org.mailward.auth.dmarc.DiscoveryMode.RFC7489;
+            default -> throw new UsageError("--dmarc-mode: bis or 7489, not " + dmarcMode);
+        });
+        switch (ukCentralReporting.toLowerCase(Locale.ROOT)) {
+            case "on" -> b.ukDmarcCentralRua(ukCentralRua).ukDmarcCentralRuf(ukCentralRuf).ukTlsRptCentral(ukCentralTlsRpt);
+            case "off" -> b.ukDmarcCentralRua("").ukDmarcCentralRuf("").ukTlsRptCentral("");
+            default -> throw new UsageError("--uk-central-reporting: on or off, not " + ukCentralReporting);
         }
         if (trustStore != null) {
             try {

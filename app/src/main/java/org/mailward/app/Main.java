@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DnsCommand.class,
             SpfCommand.class,
             CheckCommand.class,
+            RecordsCommand.class,
             DkimCommand.class,
             ArcCommand.class,
             ReportsCommand.class,

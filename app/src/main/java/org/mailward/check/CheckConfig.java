@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.mailward.auth.dmarc.DiscoveryMode;
+import org.mailward.auth.dmarc.psl.PublicSuffixList;
 import org.mailward.dns.Resolver;
 
 /**
@@ -33,22 +35,37 @@ import org.mailward.dns.Resolver;
  * @param nonSending        the user says the domain sends no mail (UK-NONSENDING-*)
  * @param ukTlsRptCentral   the UK central TLS-RPT address (UK-TLSRPT-CENTRAL); empty when central reporting is off
  * @param probeCacheTtl     how long a probe of one IP is reused
+ * @param dmarcMode         DMARC policy discovery mode (CHECKS.md 0.5: DMARCbis tree walk by default, RFC 7489 PSL)
+ * @param psl               the Public Suffix List (RFC 7489 Organizational Domains)
+ * @param ukDmarcCentralRua the UK central DMARC aggregate address (UK-DMARC-CENTRAL-RUA); empty when central reporting
+ *                          is off
+ * @param ukDmarcCentralRuf the central failure-report address the GOV.UK guidance names (UK-DMARC-CENTRAL-RUF)
+ * @param dkimSelectors     DKIM selectors the user names (checked strictly: a missing key is an error)
+ * @param probeDkim         also probe the built-in list of common selectors (findings labelled "probed")
  */
 public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, int smtpPort, boolean probeSmtp,
                           Duration connectTimeout, Duration readTimeout, Duration connectionDeadline, String ehloName,
                           boolean egressVerified, Set<X509Certificate> trustAnchors, int httpsPort, int policyMaxBytes,
                           Optional<Profile> profile, List<String> treatAsPublic, Set<String> approvedMx, boolean nonSending,
-                          String ukTlsRptCentral, Duration probeCacheTtl) {
+                          String ukTlsRptCentral, Duration probeCacheTtl, DiscoveryMode dmarcMode, PublicSuffixList psl,
+                          String ukDmarcCentralRua, String ukDmarcCentralRuf, List<String> dkimSelectors, boolean probeDkim) {
 
     /** Rule profiles of CHECKS.md: {@code [UK]} rules apply only under UK. */
     public enum Profile { UK, GENERIC }
 
     public static final String UK_TLSRPT_CENTRAL = "mailto:tls-rua@mailcheck.service.ncsc.gov.uk";
 
+    /** GOV.UK "Set up government email services securely" (2018): the central aggregate-report mailbox. */
+    public static final String UK_DMARC_CENTRAL_RUA = "mailto:dmarc-rua@dmarc.service.gov.uk";
+
+    /** The same guidance's central failure-report mailbox (Mail Check says forensic reports are no longer collected). */
+    public static final String UK_DMARC_CENTRAL_RUF = "mailto:dmarc-ruf@dmarc.service.gov.uk";
+
     public CheckConfig {
         trustAnchors = Set.copyOf(trustAnchors);
         treatAsPublic = List.copyOf(treatAsPublic);
         approvedMx = Set.copyOf(approvedMx);
+        dkimSelectors = List.copyOf(dkimSelectors);
     }
 
     /** The profile for one domain: forced, or UK for the UK-government suffixes of CHECKS.md. */
@@ -89,6 +106,12 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         b.nonSending = nonSending;
         b.ukTlsRptCentral = ukTlsRptCentral;
         b.probeCacheTtl = probeCacheTtl;
+        b.dmarcMode = dmarcMode;
+        b.psl = psl;
+        b.ukDmarcCentralRua = ukDmarcCentralRua;
+        b.ukDmarcCentralRuf = ukDmarcCentralRuf;
+        b.dkimSelectors = dkimSelectors;
+        b.probeDkim = probeDkim;
         return b;
     }
 
@@ -112,6 +135,12 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         private boolean nonSending;
         private String ukTlsRptCentral = UK_TLSRPT_CENTRAL;
         private Duration probeCacheTtl = Duration.ofHours(1);
+        private DiscoveryMode dmarcMode = DiscoveryMode.DMARCBIS;
+        private PublicSuffixList psl;
+        private String ukDmarcCentralRua = UK_DMARC_CENTRAL_RUA;
+        private String ukDmarcCentralRuf = UK_DMARC_CENTRAL_RUF;
+        private List<String> dkimSelectors = List.of();
+        private boolean probeDkim = true;
 
         private Builder(Resolver resolver) {
             this.resolver = resolver;
@@ -135,12 +164,20 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         public Builder nonSending(boolean v) { nonSending = v; return this; }
         public Builder ukTlsRptCentral(String v) { ukTlsRptCentral = v.toLowerCase(Locale.ROOT); return this; }
         public Builder probeCacheTtl(Duration v) { probeCacheTtl = v; return this; }
+        public Builder dmarcMode(DiscoveryMode v) { dmarcMode = v; return this; }
+        public Builder psl(PublicSuffixList v) { psl = v; return this; }
+        /** The central aggregate address ("" turns the central-reporting rules off). */
+        public Builder ukDmarcCentralRua(String v) { ukDmarcCentralRua = v.toLowerCase(Locale.ROOT); return this; }
+        public Builder ukDmarcCentralRuf(String v) { ukDmarcCentralRuf = v.toLowerCase(Locale.ROOT); return this; }
+        public Builder dkimSelectors(List<String> v) { dkimSelectors = v.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList(); return this; }
+        public Builder probeDkim(boolean v) { probeDkim = v; return this; }
 
         public CheckConfig build() {
             Set<X509Certificate> anchors = trustAnchors != null ? trustAnchors : TrustStores.jdkDefault();
             return new CheckConfig(resolver, resolverLabel, clock, smtpPort, probeSmtp, connectTimeout, readTimeout, connectionDeadline,
                     ehloName, egressVerified, anchors, httpsPort, policyMaxBytes, profile, treatAsPublic, approvedMx, nonSending,
-                    ukTlsRptCentral, probeCacheTtl);
+                    ukTlsRptCentral, probeCacheTtl, dmarcMode, psl != null ? psl : PublicSuffixList.bundled(), ukDmarcCentralRua,
+                    ukDmarcCentralRuf, dkimSelectors, probeDkim);
         }
     }
 }

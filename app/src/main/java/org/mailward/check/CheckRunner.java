@@ -17,11 +17,10 @@ import org.mailward.dns.Resolver;
  * domains in flight (a semaphore); SMTP probes are shared per IP through one {@link ProbeCache} for the whole run.
  *
  * <pre>
- *   domain ─► GEN-DOMAIN-NXDOMAIN? ─► MX ─► PTR ─► TLS ─► CERT ─► TLSRPT ─► MTASTS ─► DNSSEC/DANE ─► UK ─► GEN-DNS-INCONCLUSIVE
+ *   domain ─► GEN-DOMAIN-NXDOMAIN? ─► DMARC ─► REPORTAUTH ─► SPF ─► DKIM ─► MX ─► PTR ─► TLS ─► CERT ─► TLSRPT ─► MTASTS ─► DNSSEC/DANE ─► UK ─► GEN-DNS-INCONCLUSIVE
  *                 (stop if missing)    └──────────── DomainEvidence (DNS answers, probes, policy) ────────────┘
  * </pre>
  *
- * The DMARC, SPF, DKIM and REPORTAUTH areas are not here yet: they wait for the shared parsers of auth.*.
  */
 public final class CheckRunner {
 
@@ -35,7 +34,7 @@ public final class CheckRunner {
         this.probes = new ProbeCache(new SmtpTlsProber(config.connectTimeout(), config.readTimeout(), config.connectionDeadline(),
                 config.ehloName()), config.clock(), config.probeCacheTtl());
         this.fetcher = new PolicyFetcher(config.connectTimeout(), config.readTimeout(), config.connectionDeadline(), config.policyMaxBytes());
-        this.areas = List.of(new MxChecks(), new PtrChecks(), new TlsChecks(), new CertChecks(), new TlsRptChecks(),
+        this.areas = List.of(new DmarcChecks(), new ReportAuthChecks(), new SpfChecks(), new DkimChecks(), new MxChecks(), new PtrChecks(), new TlsChecks(), new CertChecks(), new TlsRptChecks(),
                 new MtaStsChecks(), new DnssecDaneChecks(), new UkChecks());
     }
 

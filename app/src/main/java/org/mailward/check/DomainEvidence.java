@@ -32,6 +32,7 @@ public final class DomainEvidence {
     private final Supplier<List<MailHost>> hosts;
     private final Supplier<List<ProbedAddress>> probed;
     private final Supplier<MtaStsState> mtaSts;
+    private final Supplier<DmarcState> dmarc;
 
     public DomainEvidence(String domain, CheckConfig config, DnsLookups dns, ProbeCache probes, PolicyFetcher fetcher) {
         this.domain = domain;
@@ -42,6 +43,7 @@ public final class DomainEvidence {
         this.hosts = memo(this::gatherHosts);
         this.probed = memo(this::gatherProbes);
         this.mtaSts = memo(this::gatherMtaSts);
+        this.dmarc = memo(() -> new DmarcState(this));
     }
 
     public String domain() {
@@ -89,6 +91,38 @@ public final class DomainEvidence {
 
     public MtaStsState mtaSts() {
         return mtaSts.get();
+    }
+
+    /** The DMARC records, discovery and Organizational Domains of the domain (shared by DMARC, REPORTAUTH, UK, MX). */
+    public DmarcState dmarc() {
+        return dmarc.get();
+    }
+
+    /**
+     * The apex TXT strings that select as SPF (RFC 7208 4.5: exactly {@code v=spf1} or {@code v=spf1} and a space).
+     * Selection only: evaluation belongs to auth.spf.
+     */
+    public List<String> spfRecords() {
+        return dns.query(domain, RecordType.TXT).texts().stream()
+                .filter(t -> t.regionMatches(true, 0, "v=spf1", 0, 6) && (t.length() == 6 || t.charAt(6) == ' ')).toList();
+    }
+
+    /**
+     * CHECKS.md UK-NONSENDING-*: the domain is non-sending when the user says so, when it publishes a null MX, or when
+     * its only SPF record is exactly {@code v=spf1 -all}.
+     */
+    public Optional<String> nonSendingReason() {
+        if (config.nonSending()) {
+            return Optional.of("declared non-sending (--non-sending)");
+        }
+        if (hasNullMx()) {
+            return Optional.of("publishes a null MX");
+        }
+        List<String> spf = spfRecords();
+        if (spf.size() == 1 && spf.get(0).trim().replaceAll(" +", " ").equalsIgnoreCase("v=spf1 -all")) {
+            return Optional.of("SPF is exactly v=spf1 -all");
+        }
+        return Optional.empty();
     }
 
     private List<MailHost> gatherHosts() {

@@ -13,8 +13,8 @@ import org.mailward.dns.DnsStatus;
 import org.mailward.dns.RecordType;
 
 /**
- * CHECKS.md section 6 (MX). MX-NULL-BUT-SENDING needs the SPF and DMARC evaluators of auth.spf / auth.dmarc and is
- * not implemented here yet.
+ * CHECKS.md section 6 (MX). MX-NULL-BUT-SENDING uses the DMARC record that applies ({@link DmarcState}) and the
+ * selected SPF record's text (exactly {@code v=spf1 -all} or not; no SPF evaluation is needed for that).
  */
 public final class MxChecks implements AreaCheck {
 
@@ -46,6 +46,7 @@ public final class MxChecks implements AreaCheck {
             if (valid) {
                 out.add(Finding.of(Rule.MX_NULL, d).summary(d + " publishes a null MX: it accepts no mail")
                         .detail("MX 0 .").why("RFC 7505: receive-side rules (SMTP, TLS, MTA-STS) are skipped.").fix("Nothing to do if the domain receives no mail.").evidence(mxEv).build());
+                nullButSending(ev).ifPresent(out::add);
                 return out;
             }
             out.add(Finding.of(Rule.MX_NULL_INVALID, d)
@@ -205,5 +206,37 @@ public final class MxChecks implements AreaCheck {
 
     static boolean isEmpty(DnsAnswer a) {
         return a.status() == DnsStatus.NXDOMAIN || a.status() == DnsStatus.NODATA;
+    }
+
+    /**
+     * MX-NULL-BUT-SENDING (RFC 7505 4.2): a null MX, but SPF authorises senders (any SPF record other than exactly
+     * {@code v=spf1 -all}) or DMARC is not p=reject.
+     */
+    static java.util.Optional<Finding> nullButSending(DomainEvidence ev) {
+        String d = ev.domain();
+        DnsAnswer txt = ev.query(d, RecordType.TXT);
+        DmarcState st = ev.dmarc();
+        if (txt.status().isError() || st.answer().status().isError()) {
+            return java.util.Optional.empty();
+        }
+        List<String> why = new ArrayList<>();
+        List<String> spf = ev.spfRecords();
+        if (!spf.isEmpty() && !(spf.size() == 1 && spf.get(0).trim().replaceAll(" +", " ").equalsIgnoreCase("v=spf1 -all"))) {
+            why.add("SPF authorises senders: " + MtaStsChecks.clip(spf.get(0)));
+        }
+        java.util.Optional<DmarcState.Applied> a = st.applied();
+        if (a.isEmpty() || DmarcState.effectivePolicy(a.get()) != org.mailward.auth.dmarc.Policy.REJECT) {
+            why.add("DMARC is " + a.map(x -> "p=" + DmarcState.effectivePolicy(x).keyword()).orElse("absent") + ", not p=reject");
+        }
+        if (why.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Finding.of(Rule.MX_NULL_BUT_SENDING, d).summary(d + " has a null MX but looks like a sending domain")
+                .detail(String.join("; ", why))
+                .why("Receivers may reject mail whose envelope domain has a null MX: either the domain sends no mail (publish v=spf1 -all and p=reject) or the null MX is wrong.")
+                .record(d + ". IN TXT \"v=spf1 -all\"\n" + DmarcChecks.line("_dmarc." + d, org.mailward.records.DmarcRecordText.of(org.mailward.auth.dmarc.Policy.REJECT)
+                        .withSubdomain(java.util.Optional.of(org.mailward.auth.dmarc.Policy.REJECT)).withAlignment(org.mailward.auth.dmarc.Alignment.STRICT,
+                                org.mailward.auth.dmarc.Alignment.STRICT)))
+                .evidence(List.of(ev.evidence(d, RecordType.MX), ev.evidence(d, RecordType.TXT))).build());
     }
 }

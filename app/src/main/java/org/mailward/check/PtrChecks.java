@@ -13,9 +13,10 @@ import org.mailward.dns.RecordType;
 import org.mailward.dns.Resolver;
 
 /**
- * CHECKS.md section 9 (PTR, forward-confirmed reverse DNS) for every address of every MX host. The outbound hosts
- * taken from the domain's SPF {@code ip4}/{@code ip6} terms wait for the SPF parser (auth.spf); the UK-profile
- * upgrade to ERROR applies to outbound hosts only, so MX addresses stay WARN.
+ * CHECKS.md section 9 (PTR, forward-confirmed reverse DNS) for every address of every MX host and every outbound
+ * host: the single-address {@code ip4:x/32} / {@code ip6:x/128} terms of the domain's own SPF record (parsed with
+ * auth.spf; not inside third-party includes). Under the UK profile PTR-MISSING and PTR-NOT-CONFIRMED are ERROR for
+ * outbound hosts (GOV.UK: matching A and PTR for the sending host name); MX addresses stay WARN.
  */
 public final class PtrChecks implements AreaCheck {
 
@@ -35,16 +36,41 @@ public final class PtrChecks implements AreaCheck {
                 if (!done.add(a)) {
                     continue;
                 }
-                out.addAll(checkAddress(ev, h, a));
+                out.addAll(checkAddress(ev, h, a, false));
+            }
+        }
+        for (InetAddress a : outboundHosts(ev)) {
+            if (done.add(a)) {
+                out.addAll(checkAddress(ev, null, a, true));
             }
         }
         return out;
     }
 
-    private List<Finding> checkAddress(DomainEvidence ev, MailHost h, InetAddress a) {
+    /** The single-address ip4/ip6 terms of the domain's own SPF record (CHECKS.md 9: outbound hosts). */
+    static List<InetAddress> outboundHosts(DomainEvidence ev) {
+        List<String> spf = ev.spfRecords();
+        if (spf.size() != 1 || !(org.mailward.auth.spf.SpfParser.parse(spf.get(0))
+                instanceof org.mailward.auth.spf.ParseResult.Ok<org.mailward.auth.spf.SpfRecord> ok)) {
+            return List.of();
+        }
+        List<InetAddress> out = new ArrayList<>();
+        for (org.mailward.auth.spf.SpfTerm.Directive d : ok.value().directives()) {
+            if (d.mechanism() instanceof org.mailward.auth.spf.Mechanism.Ip4 v4 && v4.prefix() == 32) {
+                out.add(v4.network());
+            } else if (d.mechanism() instanceof org.mailward.auth.spf.Mechanism.Ip6 v6 && v6.prefix() == 128) {
+                out.add(v6.network());
+            }
+        }
+        return out.stream().limit(10).toList();
+    }
+
+    private List<Finding> checkAddress(DomainEvidence ev, MailHost h, InetAddress a, boolean outbound) {
         List<Finding> out = new ArrayList<>();
         String ip = a.getHostAddress();
-        String subject = h.name() + " " + ip;
+        String subject = outbound ? "outbound " + ip : h.name() + " " + ip;
+        String role = outbound ? "Outbound host " : "MX address ";
+        Severity sev = outbound && ev.profile() == CheckConfig.Profile.UK ? Severity.ERROR : Severity.WARN;
         String rev = Resolver.reverseName(a);
         DnsAnswer ptr = ev.query(rev, RecordType.PTR);
         List<Evidence> pEv = List.of(ev.evidence(rev, RecordType.PTR));
@@ -52,11 +78,15 @@ public final class PtrChecks implements AreaCheck {
             return out;
         }
         if (!ptr.hasRecords()) {
-            out.add(Finding.of(Rule.PTR_MISSING, subject).summary("MX address " + ip + " has no PTR record")
-                    .detail(rev + " answered " + ptr.status())
+            Finding.Builder b = Finding.of(Rule.PTR_MISSING, subject).severity(sev).summary(role + ip + " has no PTR record")
+                    .detail(rev + " answered " + ptr.status() + (outbound ? " (address from the domain's SPF record)" : ""))
                     .why("Many receivers distrust or reject mail from addresses without reverse DNS; the guidance requires matching A and PTR.")
-                    .fix("Ask the owner of " + ip + " to set its PTR to " + h.name() + ".")
-                    .record(rev + ". IN PTR " + h.name() + ".").evidence(pEv).build());
+                    .fix("Ask the owner of " + ip + " to set its PTR to " + (outbound ? "the sending host's name (with a matching A/AAAA)" : h.name()) + ".")
+                    .evidence(pEv);
+            if (!outbound) {
+                b.record(rev + ". IN PTR " + h.name() + ".");
+            }
+            out.add(b.build());
             return out;
         }
         List<String> names = ptr.recordsOf(DnsRecord.Ptr.class).stream().map(DnsRecord.Ptr::target).toList();
@@ -78,8 +108,8 @@ public final class PtrChecks implements AreaCheck {
             }
         }
         if (!confirmed && !inconclusive) {
-            out.add(Finding.of(Rule.PTR_NOT_CONFIRMED, subject)
-                    .summary("PTR of " + ip + " (" + String.join(", ", names) + ") does not resolve back to " + ip)
+            out.add(Finding.of(Rule.PTR_NOT_CONFIRMED, subject).severity(sev)
+                    .summary((outbound ? "Outbound host: PTR of " : "PTR of ") + ip + " (" + String.join(", ", names) + ") does not resolve back to " + ip)
                     .detail(fwd + " of " + names + " does not contain " + ip)
                     .why("Forward-confirmed reverse DNS fails: receivers that check FCrDNS score or reject the mail.")
                     .fix("Add " + fwd + " " + ip + " to " + names.get(0) + " or correct the PTR.")

@@ -23,6 +23,12 @@ class CheckCommandTest {
                 nomx.example. 300 IN A 192.0.2.1
                 good.example. 300 IN MX 10 mx.good.example.
                 mx.good.example. 300 IN A 192.0.2.25
+                _dmarc.nullmx.example. 300 IN TXT "v=DMARC1;p=reject;rua=mailto:dmarc@good.example"
+                nullmx.example._report._dmarc.good.example. 300 IN TXT "v=DMARC1"
+                _dmarc.nomx.example. 300 IN TXT "v=DMARC1;p=reject;rua=mailto:dmarc@nomx.example"
+                nullmx.example. 300 IN TXT "v=spf1 -all"
+                *._domainkey.nullmx.example. 300 IN TXT "v=DKIM1; p="
+                nomx.example. 300 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
                 """);
         return z;
     }

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class CheckWorldTest {
 
     @BeforeAll
     void run() throws Exception {
-        world = new TestWorld();
+        world = TestWorld.shared();
         CheckRunner runner = new CheckRunner(world.config(world.resolver()).build());
         long t0 = System.nanoTime();
         runner.checkAll(new ArrayList<>(world.expected().keySet()), 8, r -> reports.put(r.domain(), r));
@@ -38,10 +37,6 @@ class CheckWorldTest {
         System.out.println("checked " + reports.size() + " domains in " + millis + " ms");
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
-    }
 
     @TestFactory
     Stream<DynamicTest> eachDomainProducesExactlyItsFindings() {
@@ -79,6 +74,28 @@ class CheckWorldTest {
         assertThat(severity("central.gov.uk", "UK-TLSRPT-CENTRAL")).isEqualTo(Severity.INFO);
         assertThat(severity("bogus.test", "DNSSEC-BOGUS")).isEqualTo(Severity.INCONCLUSIVE);
         assertThat(reports.get("central.gov.uk").manual()).anyMatch(m -> m.contains("emailsecurity@central.gov.uk"));
+        // DMARC / SPF / DKIM / UK severities that depend on profile and context
+        assertThat(severity("uk-nop.gov.uk", "DMARC-NO-POLICY-TAG")).isEqualTo(Severity.ERROR);
+        assertThat(severity("uk-nop.gov.uk", "DMARC-NO-RUA")).isEqualTo(Severity.ERROR);
+        assertThat(severity("dm-nop.test", "DMARC-NO-POLICY-TAG")).isEqualTo(Severity.WARN);
+        assertThat(severity("dm-norua.test", "DMARC-NO-RUA")).isEqualTo(Severity.WARN);
+        assertThat(severity("dm-spnone.test", "DMARC-SP-NONE")).isEqualTo(Severity.WARN);
+        assertThat(severity("dm-spweak.test", "DMARC-SP-NONE")).isEqualTo(Severity.INFO);
+        assertThat(severity("dm-uri.test", "DMARC-URI-INVALID")).isEqualTo(Severity.ERROR);
+        assertThat(severity("rpt.gov.uk", "UK-NONSENDING-DMARC")).isEqualTo(Severity.INFO);
+        assertThat(severity("uk-nonsend.gov.uk", "UK-NONSENDING-DMARC")).isEqualTo(Severity.ERROR);
+        assertThat(severity("spf-loop.test", "SPF-LOOP")).isEqualTo(Severity.ERROR);
+        assertThat(severity("spf-dupinc.test", "SPF-LOOP")).isEqualTo(Severity.WARN);
+        assertThat(severity("uk-spfweak.gov.uk", "SPF-ALL-WEAK")).isEqualTo(Severity.ERROR);
+        assertThat(severity("spf-weak.test", "SPF-ALL-WEAK")).isEqualTo(Severity.WARN);
+        assertThat(severity("spf-near.test", "SPF-LOOKUP-NEAR-LIMIT")).isEqualTo(Severity.INFO);
+        assertThat(severity("dk-sha1.test", "DKIM-SHA1")).isEqualTo(Severity.ERROR);
+        assertThat(severity("dk-revoked.test", "DKIM-KEY-REVOKED")).isEqualTo(Severity.INFO);
+        assertThat(severity("ptr-out.test", "PTR-MISSING")).isEqualTo(Severity.WARN);
+        assertThat(severity("uk-ptrout.gov.uk", "PTR-NOT-CONFIRMED")).isEqualTo(Severity.ERROR);
+        // the corrected record is a master-file line for the record's own name
+        assertThat(reports.get("dm-dup.test").findings()).filteredOn(f -> f.id().equals("DMARC-DUPLICATE-TAG")).singleElement()
+                .matches(f -> f.record().orElseThrow().equals("_dmarc.dm-dup.test. IN TXT \"v=DMARC1;p=reject;rua=mailto:dmarc@reports.test\""));
     }
 
     @Test

@@ -51,9 +51,10 @@ public final class DmarcRecordParser {
             return new DmarcRecordParse.NotDmarc("no text");
         }
         if (text.length() > MAX_LENGTH) {
-            return new DmarcRecordParse.Invalid("record longer than " + MAX_LENGTH + " characters", MAX_LENGTH);
+            return new DmarcRecordParse.Invalid("record longer than " + MAX_LENGTH + " characters", MAX_LENGTH,
+                    DmarcRecordParse.InvalidKind.TOO_LONG, "");
         }
-        List<String> warnings = new ArrayList<>();
+        Problems warnings = new Problems();
         List<Tag> tags = new ArrayList<>();
         int pos = 0;
         for (String part : text.split(";", -1)) {
@@ -72,7 +73,8 @@ public final class DmarcRecordParser {
                 if (tags.isEmpty()) {
                     return new DmarcRecordParse.NotDmarc("does not start with v=DMARC1");
                 }
-                warnings.add("at " + at + ": '" + abbreviate(spec) + "' is not a tag=value pair; ignored (RFC 7489 6.3)");
+                warnings.add(DmarcRecordParse.IssueKind.NOT_TAG_VALUE, spec, at,
+                        "at " + at + ": '" + abbreviate(spec) + "' is not a tag=value pair; ignored (RFC 7489 6.3)");
                 continue;
             }
             String name = stripWsp(spec.substring(0, eq));
@@ -87,7 +89,8 @@ public final class DmarcRecordParser {
                 }
             }
             if (!TAG_NAME.matcher(name).matches()) {
-                warnings.add("at " + at + ": '" + abbreviate(name) + "' is not a valid tag name; ignored (RFC 6376 3.2)");
+                warnings.add(DmarcRecordParse.IssueKind.BAD_TAG_NAME, name, at,
+                        "at " + at + ": '" + abbreviate(name) + "' is not a valid tag name; ignored (RFC 6376 3.2)");
                 continue;
             }
             tags.add(new Tag(name.toLowerCase(Locale.ROOT), value, at));
@@ -98,7 +101,8 @@ public final class DmarcRecordParser {
         Map<String, Tag> byName = new LinkedHashMap<>();
         for (Tag t : tags) {
             if (byName.putIfAbsent(t.name, t) != null) {
-                return new DmarcRecordParse.Invalid("tag '" + t.name + "' appears more than once (RFC 6376 3.2)", t.position);
+                return new DmarcRecordParse.Invalid("tag '" + t.name + "' appears more than once (RFC 6376 3.2)", t.position,
+                        DmarcRecordParse.InvalidKind.DUPLICATE_TAG, t.name);
             }
         }
         byName.remove("v");
@@ -106,6 +110,7 @@ public final class DmarcRecordParser {
         Optional<Policy> p = Optional.empty();
         String policyProblem = null;
         int policyProblemAt = 0;
+        String policyProblemTag = "p";
         Tag pTag = byName.remove("p");
         if (pTag == null) {
             policyProblem = "required tag p is missing (RFC 7489 6.3)";
@@ -123,6 +128,7 @@ public final class DmarcRecordParser {
             if (sp.isEmpty() && policyProblem == null) {
                 policyProblem = "sp=" + abbreviate(spTag.value) + " is not none, quarantine or reject (RFC 7489 6.3)";
                 policyProblemAt = spTag.position;
+                policyProblemTag = "sp";
             }
         }
         Optional<Policy> np = Optional.empty();
@@ -132,6 +138,7 @@ public final class DmarcRecordParser {
             if (np.isEmpty() && policyProblem == null) {
                 policyProblem = "np=" + abbreviate(npTag.value) + " is not none, quarantine or reject (DMARCbis)";
                 policyProblemAt = npTag.position;
+                policyProblemTag = "np";
             }
         }
 
@@ -145,7 +152,7 @@ public final class DmarcRecordParser {
                     && Integer.parseInt(pctTag.value) <= 100) {
                 pct = Optional.of(Integer.parseInt(pctTag.value));
             } else {
-                warnings.add("at " + pctTag.position + ": pct=" + abbreviate(pctTag.value)
+                warnings.add(DmarcRecordParse.IssueKind.INVALID_VALUE, pctTag.name, pctTag.position, "at " + pctTag.position + ": pct=" + abbreviate(pctTag.value)
                         + " is not an integer 0-100; default 100 used (RFC 7489 6.3)");
             }
         }
@@ -169,7 +176,7 @@ public final class DmarcRecordParser {
                 }
             }
             if (bad) {
-                warnings.add("at " + foTag.position + ": fo=" + abbreviate(foTag.value)
+                warnings.add(DmarcRecordParse.IssueKind.INVALID_VALUE, foTag.name, foTag.position, "at " + foTag.position + ": fo=" + abbreviate(foTag.value)
                         + " has options other than 0, 1, d, s; those are ignored (RFC 7489 6.3)");
             }
             if (!opts.isEmpty()) {
@@ -188,7 +195,7 @@ public final class DmarcRecordParser {
                 }
             }
             if (formats.isEmpty()) {
-                warnings.add("at " + rfTag.position + ": rf=" + abbreviate(rfTag.value) + " names no format; default afrf used (RFC 7489 6.3)");
+                warnings.add(DmarcRecordParse.IssueKind.INVALID_VALUE, rfTag.name, rfTag.position, "at " + rfTag.position + ": rf=" + abbreviate(rfTag.value) + " names no format; default afrf used (RFC 7489 6.3)");
             } else {
                 rf = formats;
             }
@@ -201,7 +208,7 @@ public final class DmarcRecordParser {
                     && Long.parseLong(riTag.value) <= 0xFFFF_FFFFL) {
                 ri = Long.parseLong(riTag.value);
             } else {
-                warnings.add("at " + riTag.position + ": ri=" + abbreviate(riTag.value)
+                warnings.add(DmarcRecordParse.IssueKind.INVALID_VALUE, riTag.name, riTag.position, "at " + riTag.position + ": ri=" + abbreviate(riTag.value)
                         + " is not a 32-bit unsigned integer; default 86400 used (RFC 7489 6.3)");
             }
         }
@@ -213,7 +220,7 @@ public final class DmarcRecordParser {
                 case "y" -> psd = PsdFlag.Y;
                 case "n" -> psd = PsdFlag.N;
                 case "u" -> psd = PsdFlag.U;
-                default -> warnings.add("at " + psdTag.position + ": psd=" + abbreviate(psdTag.value)
+                default -> warnings.add(DmarcRecordParse.IssueKind.INVALID_VALUE, psdTag.name, psdTag.position, "at " + psdTag.position + ": psd=" + abbreviate(psdTag.value)
                         + " is not y, n or u; default u used (DMARCbis)");
             }
         }
@@ -224,13 +231,13 @@ public final class DmarcRecordParser {
             switch (tTag.value.toLowerCase(Locale.ROOT)) {
                 case "y" -> testing = Optional.of(true);
                 case "n" -> testing = Optional.of(false);
-                default -> warnings.add("at " + tTag.position + ": t=" + abbreviate(tTag.value)
+                default -> warnings.add(DmarcRecordParse.IssueKind.INVALID_VALUE, tTag.name, tTag.position, "at " + tTag.position + ": t=" + abbreviate(tTag.value)
                         + " is not y or n; default n used (DMARCbis)");
             }
         }
 
         for (Tag unknown : byName.values()) {
-            warnings.add("at " + unknown.position + ": unknown tag '" + unknown.name + "' ignored (RFC 7489 6.3)");
+            warnings.add(DmarcRecordParse.IssueKind.UNKNOWN_TAG, unknown.name, unknown.position, "at " + unknown.position + ": unknown tag '" + unknown.name + "' ignored (RFC 7489 6.3)");
         }
 
         boolean fallback = false;
@@ -238,9 +245,12 @@ public final class DmarcRecordParser {
             // RFC 7489 6.6.3: no valid p (or an invalid sp): with a valid rua, act as p=none; else no DMARC.
             if (rua.isEmpty()) {
                 return new DmarcRecordParse.Invalid(policyProblem + " and rua has no valid URI, so the record is unusable (RFC 7489 6.6.3)",
-                        policyProblemAt);
+                        policyProblemAt, pTag == null ? DmarcRecordParse.InvalidKind.MISSING_POLICY : DmarcRecordParse.InvalidKind.INVALID_POLICY,
+                        policyProblemTag);
             }
-            warnings.add(policyProblem + "; the record has a valid rua, so it is treated as p=none (RFC 7489 6.6.3)");
+            warnings.add(pTag == null && "p".equals(policyProblemTag) ? DmarcRecordParse.IssueKind.MISSING_POLICY : DmarcRecordParse.IssueKind.INVALID_VALUE,
+                    policyProblemTag, policyProblemAt,
+                    policyProblem + "; the record has a valid rua, so it is treated as p=none (RFC 7489 6.6.3)");
             p = Optional.of(Policy.NONE);
             sp = Optional.empty();
             np = Optional.empty();
@@ -248,10 +258,21 @@ public final class DmarcRecordParser {
         }
         DmarcRecord record = new DmarcRecord(p.orElseThrow(), sp, np, adkim, aspf, pct, rua, ruf, fo, rf, ri, psd,
                 testing, fallback, text);
-        return new DmarcRecordParse.Valid(record, warnings);
+        return new DmarcRecordParse.Valid(record, warnings.messages, warnings.issues, tags.stream().map(Tag::name).toList());
     }
 
-    private static Alignment alignment(Tag tag, List<String> warnings) {
+    /** The warnings of one parse, as text and structured. */
+    private static final class Problems {
+        final List<String> messages = new ArrayList<>();
+        final List<DmarcRecordParse.Issue> issues = new ArrayList<>();
+
+        void add(DmarcRecordParse.IssueKind kind, String tag, int position, String message) {
+            messages.add(message);
+            issues.add(new DmarcRecordParse.Issue(kind, tag, position, message));
+        }
+    }
+
+    private static Alignment alignment(Tag tag, Problems warnings) {
         if (tag == null) {
             return Alignment.RELAXED;
         }
@@ -259,7 +280,7 @@ public final class DmarcRecordParser {
             case "r" -> Alignment.RELAXED;
             case "s" -> Alignment.STRICT;
             default -> {
-                warnings.add("at " + tag.position + ": " + tag.name + "=" + abbreviate(tag.value)
+                warnings.add(DmarcRecordParse.IssueKind.INVALID_VALUE, tag.name, tag.position, "at " + tag.position + ": " + tag.name + "=" + abbreviate(tag.value)
                         + " is not r or s; default r used (RFC 7489 6.3)");
                 yield Alignment.RELAXED;
             }
@@ -267,7 +288,7 @@ public final class DmarcRecordParser {
     }
 
     /** RFC 7489 6.4: comma-separated dmarc-uris; invalid ones are dropped with a warning. */
-    private static List<ReportUri> uris(Tag tag, List<String> warnings) {
+    private static List<ReportUri> uris(Tag tag, Problems warnings) {
         if (tag == null) {
             return List.of();
         }
@@ -278,7 +299,7 @@ public final class DmarcRecordParser {
             if (uri.isPresent()) {
                 out.add(uri.get());
             } else {
-                warnings.add("at " + tag.position + ": " + tag.name + " URI '" + abbreviate(item)
+                warnings.add(DmarcRecordParse.IssueKind.INVALID_URI, tag.name, tag.position, "at " + tag.position + ": " + tag.name + " URI '" + abbreviate(item)
                         + "' is not a valid dmarc-uri; ignored (RFC 7489 6.4)");
             }
         }

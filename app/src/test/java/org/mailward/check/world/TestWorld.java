@@ -41,6 +41,31 @@ public final class TestWorld implements AutoCloseable {
     private int nextSmtp = 2;
     private int nextHttps = 2;
     private final Map<String, String> spki = new LinkedHashMap<>();
+    private final Set<String> ownDmarc = new TreeSet<>();
+    private final Set<String> ownSpf = new TreeSet<>();
+    private final Set<String> ownDkim = new TreeSet<>();
+    private final String dkimKey = dkimKey(2048);
+
+    private static TestWorld shared;
+
+    /**
+     * One world for the test classes of a JVM run (building it takes seconds: keys, certificates, servers); closed
+     * when the JVM exits. Tests must not change it.
+     */
+    public static synchronized TestWorld shared() throws Exception {
+        if (shared == null) {
+            TestWorld w = new TestWorld();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    w.close();
+                } catch (Exception e) {
+                    // best effort at exit
+                }
+            }));
+            shared = w;
+        }
+        return shared;
+    }
 
     public TestWorld() throws Exception {
         this.smtpPort = freePort();
@@ -348,7 +373,7 @@ public final class TestWorld implements AutoCloseable {
         expect(d, "UK-LEGACY-GSI", "MX-HOST-PRIVATE-IP", "PTR-MISSING", "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD");
         d = "rpt.gov.uk";
         rr(d, "MX", "0 .");
-        expect(d, "MX-NULL", "DNSSEC-UNSIGNED");
+        expect(d, "MX-NULL", "DNSSEC-UNSIGNED", "UK-NONSENDING-DMARC", "DMARC-REPORT-DOMAIN-NO-MX");
         d = "central.gov.uk";
         standardMx(d, s -> s);
         rpt(d, "mailto:tls@" + d);
@@ -357,6 +382,173 @@ public final class TestWorld implements AutoCloseable {
         standardMx(d, s -> s);
         rpt(d, "mailto:tlsrua@mailcheck.service.ncsc.gov.uk");
         expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "UK-TLSRPT-CENTRAL");
+
+        // ---- DMARC (generic profile) ----
+        String rua = "rua=mailto:dmarc@reports.test";
+        rr("reports.test", "MX", "10 mx.reports.test.");
+        rr("*._report._dmarc.reports.test", "TXT", "\"v=DMARC1\"");
+        dmarcCase("dm-none.test", List.of("v=DMARC1;p=none;" + rua), "DMARC-POLICY-NONE", "DMARC-NP-WEAK");
+        dmarcCase("dm-quar.test", List.of("v=DMARC1;p=quarantine;" + rua), "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK");
+        dmarcCase("dm-norecord.test", List.of(), "DMARC-NO-RECORD");
+        dmarcCase("dm-multi.test", List.of("v=DMARC1;p=none;" + rua, "v=DMARC1;p=quarantine;" + rua), "DMARC-MULTIPLE-RECORDS");
+        dmarcCase("dm-notfirst.test", List.of("p=reject; v=DMARC1; " + rua), "DMARC-NOT-V-FIRST");
+        dmarcCase("dm-lowercase.test", List.of("v=dmarc1; p=reject; " + rua), "DMARC-NOT-V-FIRST");
+        dmarcCase("dm-space.test", List.of(" v=DMARC1;p=reject;" + rua), "DMARC-NOT-V-FIRST");
+        dmarcCase("dm-wrong.test", List.of(), "DMARC-WRONG-RECORD-AT-NAME");
+        rr("*.dm-wrong.test", "TXT", "\"v=spf1 -all\"");
+        dmarcCase("dm-syntax.test", List.of("v=DMARC1;p=reject;adkim=x;pct=150;" + rua), "DMARC-SYNTAX", "DMARC-REMOVED-TAGS");
+        dmarcCase("dm-dup.test", List.of("v=DMARC1;p=reject;p=none;" + rua), "DMARC-DUPLICATE-TAG");
+        dmarcCase("dm-unknown.test", List.of("v=DMARC1;p=reject;" + rua + ";ruf:mailto:f@reports.test;foo=bar"), "DMARC-UNKNOWN-TAG");
+        dmarcCase("dm-nop.test", List.of("v=DMARC1;" + rua), "DMARC-NO-POLICY-TAG", "DMARC-POLICY-NONE", "DMARC-NP-WEAK");
+        dmarcCase("dm-psecond.test", List.of("v=DMARC1;" + rua + ";p=reject"), "DMARC-P-NOT-SECOND");
+        dmarcCase("dm-spnone.test", List.of("v=DMARC1;p=reject;sp=none;" + rua), "DMARC-SP-NONE", "DMARC-NP-WEAK");
+        dmarcCase("dm-spweak.test", List.of("v=DMARC1;p=reject;sp=quarantine;" + rua), "DMARC-SP-NONE", "DMARC-NP-WEAK");
+        dmarcCase("dm-pct.test", List.of("v=DMARC1;p=quarantine;pct=50;" + rua), "DMARC-PCT-PARTIAL", "DMARC-REMOVED-TAGS",
+                "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK");
+        dmarcCase("dm-removed.test", List.of("v=DMARC1;p=reject;ri=3600;" + rua), "DMARC-REMOVED-TAGS");
+        dmarcCase("dm-testmode.test", List.of("v=DMARC1;p=reject;t=y;" + rua), "DMARC-TEST-MODE", "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK");
+        dmarcCase("dm-norua.test", List.of("v=DMARC1;p=reject"), "DMARC-NO-RUA");
+        dmarcCase("dm-uri.test", List.of("v=DMARC1;p=reject;rua=https://reports.test/dmarc,mailto:dmarc@reports.test!10m,notauri"), "DMARC-URI-INVALID");
+        dmarcCase("dm-count.test", List.of("v=DMARC1;p=reject;rua=mailto:a@reports.test,mailto:b@reports.test,mailto:c@reports.test"), "DMARC-URI-COUNT");
+        dmarcCase("dm-nomx.test", List.of("v=DMARC1;p=reject;rua=mailto:dmarc@nowhere-at-all.test"), "DMARC-REPORT-DOMAIN-NO-MX", "REPORTAUTH-MISSING");
+        dmarcCase("dm-long.test", List.of("v=DMARC1;p=reject;rua=mailto:" + "a".repeat(200) + "@reports.test,mailto:" + "b".repeat(200) + "@reports.test"),
+                "DMARC-RECORD-LONG");
+        // inherited: sub.dm-parent.test has no own record
+        dmarcCase("sub.dm-parent.test", List.of(), "DMARC-INHERITED", "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK");
+        rr("_dmarc.dm-parent.test", "TXT", "\"v=DMARC1;p=reject;sp=quarantine;" + rua + "\"");
+        dmarcCase("sub.dm-parentnone.test", List.of(), "DMARC-INHERITED", "DMARC-POLICY-NONE", "DMARC-SP-NONE", "DMARC-NP-WEAK");
+        rr("_dmarc.dm-parentnone.test", "TXT", "\"v=DMARC1;p=reject;sp=none;" + rua + "\"");
+        // sp on a record below the Organizational Domain never applies
+        dmarcCase("sub.dm-spineff.test", List.of("v=DMARC1;p=reject;sp=reject;" + rua), "DMARC-SP-INEFFECTIVE");
+        rr("_dmarc.dm-spineff.test", "TXT", "\"v=DMARC1;p=reject;" + rua + "\"");
+        // psd=y above: both modes find the same record, but the Organizational Domains differ
+        dmarcCase("org.dm-psd.test", List.of(), "DMARC-INHERITED", "DMARC-DISCOVERY-DIVERGES");
+        rr("_dmarc.dm-psd.test", "TXT", "\"v=DMARC1;p=reject;psd=y;" + rua + "\"");
+        // null MX but SPF authorises senders
+        d = "nullsend.test";
+        rr(d, "MX", "0 .");
+        rr(d, "TXT", "\"v=spf1 ip4:192.0.2.0/24 -all\"");
+        ownSpf.add(d);
+        ownDmarc.add(d);
+        rr("_dmarc." + d, "TXT", "\"v=DMARC1;p=reject;" + rua + "\"");
+        expect(d, "MX-NULL", "MX-NULL-BUT-SENDING", "DNSSEC-UNSIGNED");
+
+        // ---- REPORTAUTH ----
+        rr("reports-noauth.test", "MX", "10 mx.reports.test.");
+        dmarcCase("ra-missing.test", List.of("v=DMARC1;p=reject;rua=mailto:dmarc@reports-noauth.test"), "REPORTAUTH-MISSING");
+        rr("reports-bad.test", "MX", "10 mx.reports.test.");
+        rr("ra-invalid.test._report._dmarc.reports-bad.test", "TXT", "\"v=spf1 -all\"");
+        dmarcCase("ra-invalid.test", List.of("v=DMARC1;p=reject;rua=mailto:dmarc@reports-bad.test"), "REPORTAUTH-INVALID");
+        rr("reports-ovr.test", "MX", "10 mx.reports.test.");
+        rr("ra-override.test._report._dmarc.reports-ovr.test", "TXT", "\"v=DMARC1; rua=mailto:elsewhere@reports-ovr.test\"");
+        dmarcCase("ra-override.test", List.of("v=DMARC1;p=reject;rua=mailto:dmarc@reports-ovr.test"), "REPORTAUTH-OVERRIDE-URI");
+
+        // ---- UK DMARC ----
+        String cRua = "mailto:dmarc-rua@dmarc.service.gov.uk";
+        String cRuf = "mailto:dmarc-ruf@dmarc.service.gov.uk";
+        Set<String> ukBase = Set.of("MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD", "UK-DMARC-ROLLOUT-STAGE");
+        d = "uk-start.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=none;sp=none;fo=1;rua=" + cRua + ",mailto:dmarc@" + d + ";ruf=" + cRuf);
+        expect(d, plus(ukBase, "DMARC-POLICY-NONE", "DMARC-NP-WEAK", "UK-DMARC-CENTRAL-RUF"));
+        d = "uk-nocentral.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=reject;sp=reject;rua=mailto:dmarc@" + d);
+        expect(d, plus(ukBase, "UK-DMARC-CENTRAL-RUA"));
+        d = "uk-mistyped.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=reject;sp=reject;rua=mailto:dmarc@dmarc.service.gov.uk,mailto:dmarc@" + d);
+        expect(d, plus(ukBase, "UK-DMARC-CENTRAL-RUA-MISTYPED"));
+        d = "uk-noown.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=reject;sp=reject;rua=" + cRua);
+        expect(d, plus(ukBase, "UK-DMARC-OWN-RUA"));
+        d = "uk-nonsend.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=quarantine;sp=quarantine;rua=" + cRua + ",mailto:dmarc@" + d);
+        rr(d, "TXT", "\"v=spf1 -all\"");
+        ownSpf.add(d);
+        expect(d, plus(ukBase, "UK-NONSENDING-DMARC", "DMARC-POLICY-QUARANTINE", "DMARC-NP-WEAK"));
+        d = "uk-nop.gov.uk";
+        ukDmarc(d, "v=DMARC1;sp=reject");
+        expect(d, "MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD", "DMARC-NO-POLICY-TAG", "DMARC-NO-RUA");
+        d = "uk-gsi.gov.uk";
+        ukDmarc(d, "v=DMARC1;p=reject;sp=reject;rua=" + cRua + ",mailto:dmarc@" + d + ";ruf=mailto:dmarc@old.gsi.gov.uk");
+        rr("old.gsi.gov.uk", "MX", "10 mail.gsi.gov.uk.");
+        expect(d, plus(ukBase, "UK-LEGACY-GSI", "REPORTAUTH-MISSING", "UK-DMARC-ROLLOUT-STAGE"));
+
+        // ---- SPF ----
+        rr("_spf.reports.test", "TXT", "\"v=spf1 ip4:198.51.100.0/24 -all\"");
+        spfCase("spf-none.test", List.of(), "SPF-NO-RECORD");
+        spfCase("spf-multi.test", List.of("\"v=spf1 ip4:192.0.2.0/24 -all\"", "\"v=spf1 include:_spf.reports.test -all\""), "SPF-MULTIPLE-RECORDS");
+        spfCase("spf-badver.test", List.of("\"v=spf1include:_spf.reports.test -all\""), "SPF-BAD-VERSION");
+        spfCase("spf-split.test", List.of("\"v=spf1 ip4:192.0.2.1\" \"include:_spf.reports.test -all\""), "SPF-SPLIT-STRING");
+        spfCase("spf-syntax.test", List.of("\"v=spf1 ip4:192.0.2.300 -all\""), "SPF-SYNTAX");
+        spfCase("spf-unkmod.test", List.of("\"v=spf1 ip4:192.0.2.0/24 -all foo=bar\""), "SPF-UNKNOWN-MODIFIER");
+        StringBuilder eleven = new StringBuilder("v=spf1");
+        StringBuilder seven = new StringBuilder("v=spf1");
+        for (int i = 1; i <= 11; i++) {
+            rr("inc" + i + ".reports.test", "TXT", "\"v=spf1 ip4:198.51.100." + i + " -all\"");
+            eleven.append(" include:inc").append(i).append(".reports.test");
+            if (i <= 7) {
+                seven.append(" include:inc").append(i).append(".reports.test");
+            }
+        }
+        spfCase("spf-limit.test", List.of(org.mailward.records.ZoneText.txtData(eleven + " -all")), "SPF-LOOKUP-LIMIT");
+        spfCase("spf-near.test", List.of(org.mailward.records.ZoneText.txtData(seven + " -all")), "SPF-LOOKUP-NEAR-LIMIT");
+        spfCase("spf-void.test", List.of("\"v=spf1 a:gone1.spf-void.test a:gone2.spf-void.test a:gone3.spf-void.test -all\""), "SPF-VOID-LIMIT");
+        spfCase("spf-voidterm.test", List.of("\"v=spf1 a:gone.spf-voidterm.test -all\""), "SPF-VOID-TERM");
+        spfCase("spf-mxmany.test", List.of("\"v=spf1 mx:manymx.test -all\""), "SPF-MX-TOO-MANY", "SPF-MX-MECHANISM");
+        spfCase("spf-mx.test", List.of("\"v=spf1 mx -all\""), "SPF-MX-MECHANISM");
+        spfCase("spf-ptr.test", List.of("\"v=spf1 ptr -all\""), "SPF-PTR");
+        spfCase("spf-incnone.test", List.of("\"v=spf1 include:reports.test -all\""), "SPF-INCLUDE-NO-RECORD", "SPF-VOID-TERM");
+        spfCase("spf-redirnone.test", List.of("\"v=spf1 redirect=reports.test\""), "SPF-REDIRECT-NO-RECORD", "SPF-VOID-TERM");
+        spfCase("spf-redirall.test", List.of("\"v=spf1 -all redirect=_spf.reports.test\""), "SPF-REDIRECT-IGNORED");
+        spfCase("spf-dupmod.test", List.of("\"v=spf1 redirect=_spf.reports.test redirect=_spf.reports.test\""), "SPF-DUPLICATE-MODIFIER");
+        spfCase("spf-order.test", List.of("\"v=spf1 -all ip4:192.0.2.0/24\""), "SPF-TERM-ORDER");
+        rr("loop1.reports.test", "TXT", "\"v=spf1 include:loop2.reports.test -all\"");
+        rr("loop2.reports.test", "TXT", "\"v=spf1 include:loop1.reports.test -all\"");
+        spfCase("spf-loop.test", List.of("\"v=spf1 include:loop1.reports.test -all\""), "SPF-LOOP");
+        spfCase("spf-dupinc.test", List.of("\"v=spf1 include:_spf.reports.test include:_spf.reports.test -all\""), "SPF-LOOP");
+        spfCase("spf-pass.test", List.of("\"v=spf1 +all\""), "SPF-ALL-PASS");
+        spfCase("spf-weak.test", List.of("\"v=spf1 ip4:192.0.2.0/24 ?all\""), "SPF-ALL-WEAK");
+        StringBuilder bigSpf = new StringBuilder("v=spf1");
+        for (int i = 0; i < 40; i++) {
+            bigSpf.append(" ip4:198.18.").append(i).append(".0/24");
+        }
+        spfCase("spf-size.test", List.of(org.mailward.records.ZoneText.txtData(bigSpf + " -all")), "SPF-RECORD-SIZE");
+        spfCase("spf-legacy.test", List.of("\"v=spf1 ip4:192.0.2.0/24 -all\"", "\"spf2.0/pra ip4:192.0.2.0/24 -all\""), "SPF-LEGACY-RECORDS");
+        d = "uk-spfweak.gov.uk";
+        spfCase(d, List.of("\"v=spf1 ip4:192.0.2.0/24\""), "SPF-ALL-WEAK", "UK-DMARC-ROLLOUT-STAGE");
+        d = "uk-nullspf.gov.uk";
+        rr(d, "MX", "0 .");
+        rr(d, "TXT", "\"v=spf1 ip4:192.0.2.0/24 -all\"");
+        ownSpf.add(d);
+        expect(d, "MX-NULL", "MX-NULL-BUT-SENDING", "UK-NONSENDING-SPF", "UK-NONSENDING-DMARC", "DMARC-REPORT-DOMAIN-NO-MX", "DNSSEC-UNSIGNED");
+
+        // ---- PTR of outbound hosts (single addresses in the domain's SPF) ----
+        spfCase("ptr-out.test", List.of("\"v=spf1 ip4:192.0.2.77 -all\""), "PTR-MISSING");
+        d = "uk-ptrout.gov.uk";
+        spfCase(d, List.of("\"v=spf1 ip4:192.0.2.78 -all\""), "PTR-NOT-CONFIRMED", "UK-DMARC-ROLLOUT-STAGE");
+        rr("78.2.0.192.in-addr.arpa", "PTR", "out." + d + ".");
+
+        // ---- DKIM (probed selectors; configured ones are in DkimChecksTest) ----
+        dkimCase("dk-none.test", Map.of(), "DKIM-NO-SELECTOR");
+        dkimCase("dk-multi.test", Map.of("selector1", List.of("v=DKIM1; p=" + dkimKey, "v=DKIM1; p=")), "DKIM-MULTIPLE-RECORDS");
+        dkimCase("dk-syntax.test", Map.of("selector1", List.of("v=DKIM2; p=" + dkimKey)), "DKIM-SYNTAX");
+        dkimCase("dk-escaped.test", Map.of("selector1", List.of("v=DKIM1\\; k=rsa\\; p=" + dkimKey)), "DKIM-SYNTAX");
+        dkimCase("dk-nop.test", Map.of("selector1", List.of("v=DKIM1; k=rsa")), "DKIM-NO-P-TAG");
+        dkimCase("dk-revoked.test", Map.of("selector1", List.of("v=DKIM1; p=")), "DKIM-KEY-REVOKED");
+        dkimCase("dk-corrupt.test", Map.of("selector1", List.of("v=DKIM1; p=!!notbase64")), "DKIM-KEY-CORRUPT");
+        dkimCase("dk-ktype.test", Map.of("selector1", List.of("v=DKIM1; k=dsa; p=" + dkimKey)), "DKIM-KEY-TYPE");
+        dkimCase("dk-short.test", Map.of("selector1", List.of("v=DKIM1; p=" + dkimKey(512))), "DKIM-RSA-TOO-SHORT");
+        dkimCase("dk-1024.test", Map.of("google", List.of("v=DKIM1; p=" + dkimKey(1024))), "DKIM-RSA-1024");
+        dkimCase("dk-sha1.test", Map.of("k1", List.of("v=DKIM1; h=sha1; p=" + dkimKey)), "DKIM-SHA1");
+        dkimCase("dk-flags.test", Map.of("s1", List.of("v=DKIM1; t=y; p=" + dkimKey)), "DKIM-FLAGS");
+        d = "dk-dangling.test";
+        dkimCase(d, Map.of("selector1", List.of("v=DKIM1; p=" + dkimKey)), "DKIM-SELECTOR-DANGLING-CNAME");
+        rr("selector2._domainkey." + d, "CNAME", "selector2-dk-dangling-test._domainkey.provider-gone.test.");
+        d = "uk-nsdkim.gov.uk";
+        rr(d, "MX", "0 .");
+        ukDmarc0(d, "v=DMARC1;p=reject;sp=reject;adkim=s;aspf=s;rua=mailto:dmarc-rua@dmarc.service.gov.uk,mailto:dmarc@" + d);
+        ownDkim.add(d);
+        rr("selector1._domainkey." + d, "TXT", org.mailward.records.ZoneText.txtData("v=DKIM1; p=" + dkimKey));
+        expect(d, "MX-NULL", "DNSSEC-UNSIGNED", "UK-DMARC-ROLLOUT-STAGE", "DMARC-REPORT-DOMAIN-NO-MX", "UK-NONSENDING-DKIM");
 
         // ---- hostile DNS ----
         d = "hugetxt.test";
@@ -379,6 +571,88 @@ public final class TestWorld implements AutoCloseable {
         rr("b." + d, "CNAME", "a." + d + ".");
         mx(d, 10, "a." + d);
         expect(d, "GEN-DNS-INCONCLUSIVE", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
+
+        // Every other domain gets a record that triggers no DMARC/REPORTAUTH/UK-DMARC rule except the UK stage report.
+        rr("dmarc.service.gov.uk", "MX", "10 mx.dmarc.service.gov.uk.");
+        rr("*._report._dmarc.dmarc.service.gov.uk", "TXT", "\"v=DMARC1\"");
+        for (String dom : expected.keySet()) {
+            if (dom.equals("nx.test")) {
+                continue;
+            }
+            if (!ownSpf.contains(dom)) {
+                // null-MX domains send nothing: v=spf1 -all; the others send from a documentation range.
+                boolean nullMx = zone.toString().contains("\n" + dom + ". 300 IN MX 0 .") || zone.toString().startsWith(dom + ". 300 IN MX 0 .");
+                rr(dom, "TXT", nullMx ? "\"v=spf1 -all\"" : "\"v=spf1 ip4:192.0.2.0/24 -all\"");
+            }
+            if (!ownDkim.contains(dom)) {
+                boolean nullMx = zone.toString().contains("\n" + dom + ". 300 IN MX 0 .") || zone.toString().startsWith(dom + ". 300 IN MX 0 .")
+                        || dom.equals("uk-nonsend.gov.uk");
+                // non-sending domains revoke everything with a wildcard (GOV.UK); the others sign with selector1
+                rr(nullMx ? "*._domainkey." + dom : "selector1._domainkey." + dom, "TXT",
+                        org.mailward.records.ZoneText.txtData(nullMx ? "v=DKIM1; p=" : "v=DKIM1; k=rsa; p=" + dkimKey));
+            }
+            if (ownDmarc.contains(dom)) {
+                continue;
+            }
+            if (dom.endsWith(".gov.uk")) {
+                rr("_dmarc." + dom, "TXT", "\"v=DMARC1;p=reject;sp=reject;fo=1;rua=mailto:dmarc-rua@dmarc.service.gov.uk,mailto:dmarc@" + dom + "\"");
+                expected.get(dom).add("UK-DMARC-ROLLOUT-STAGE");
+            } else {
+                rr("_dmarc." + dom, "TXT", "\"v=DMARC1;p=reject;rua=mailto:dmarc@reports.test\"");
+            }
+        }
+    }
+
+    private void dmarcCase(String d, List<String> records, String... ids) throws Exception {
+        standardMx(d, s -> s);
+        ownDmarc.add(d);
+        for (String r : records) {
+            rr("_dmarc." + d, "TXT", org.mailward.records.ZoneText.txtData(r));
+        }
+        Set<String> e = new TreeSet<>(BASE);
+        e.addAll(List.of(ids));
+        expected.put(d, e);
+    }
+
+    private void spfCase(String d, List<String> txtData, String... ids) throws Exception {
+        standardMx(d, s -> s);
+        ownSpf.add(d);
+        for (String t : txtData) {
+            rr(d, "TXT", t);
+        }
+        Set<String> e = new TreeSet<>(BASE);
+        e.addAll(List.of(ids));
+        expected.put(d, e);
+    }
+
+    private void dkimCase(String d, Map<String, List<String>> selectors, String... ids) throws Exception {
+        standardMx(d, s -> s);
+        ownDkim.add(d);
+        selectors.forEach((sel, texts) -> texts.forEach(t -> rr(sel + "._domainkey." + d, "TXT", org.mailward.records.ZoneText.txtData(t))));
+        Set<String> e = new TreeSet<>(BASE);
+        e.addAll(List.of(ids));
+        expected.put(d, e);
+    }
+
+    private void ukDmarc0(String d, String record) {
+        ownDmarc.add(d);
+        rr("_dmarc." + d, "TXT", org.mailward.records.ZoneText.txtData(record));
+    }
+
+    private static String dkimKey(int bits) {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(bits);
+            return java.util.Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void ukDmarc(String d, String record) throws Exception {
+        standardMx(d, s -> s);
+        ownDmarc.add(d);
+        rr("_dmarc." + d, "TXT", org.mailward.records.ZoneText.txtData(record));
     }
 
     // ---------------------------------------------------------------- helpers
