@@ -81,6 +81,17 @@ public final class Footers {
         return found;
     }
 
+    private static int count(String header, String name) {
+        String want = name.toLowerCase(Locale.ROOT) + ":";
+        int n = 0;
+        for (String line : header.split("\r\n", -1)) {
+            if (line.toLowerCase(Locale.ROOT).startsWith(want)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private static Optional<String> param(Pattern p, String contentType) {
         Matcher x = p.matcher(contentType);
         return x.find() ? Optional.of(x.group(1) != null ? x.group(1) : x.group(2)) : Optional.empty();
@@ -88,6 +99,12 @@ public final class Footers {
 
     /** The new body of an entity, or empty when nothing was added. */
     private Optional<String> entity(String header, String body, boolean top, int depth) {
+        for (String f : List.of("Content-Type", "Content-Transfer-Encoding")) {
+            if (count(header, f) > 1) {
+                notes.add(f + " given twice: the entity is ambiguous, footer skipped");
+                return Optional.empty();
+            }
+        }
         String ct = field(header, "Content-Type").orElse("text/plain");
         String type = ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (type.equals("text/plain")) {

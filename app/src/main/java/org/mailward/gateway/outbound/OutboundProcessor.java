@@ -111,6 +111,6 @@ public final class OutboundProcessor {
         if (dom.endsWith(".")) {
             dom = dom.substring(0, dom.length() - 1);
         }
-        return dom.isEmpty() || !dom.matches("[a-z0-9.-]+") ? Optional.empty() : Optional.of(dom);
+        return dom.matches("[a-z0-9-]+(\\.[a-z0-9-]+)*") ? Optional.of(dom) : Optional.empty();
     }
 }

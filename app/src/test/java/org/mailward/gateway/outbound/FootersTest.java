@@ -40,6 +40,10 @@ class FootersTest {
         Footers.Result u = Footers.apply("Content-Transfer-Encoding: x-uuencode\r\n\r\nb\r\n".getBytes(StandardCharsets.ISO_8859_1), "F", "");
         assertThat(u.changed()).isFalse();
         assertThat(u.notes()).singleElement().asString().contains("x-uuencode");
+        Footers.Result d = Footers.apply("Content-Type: text/plain\r\nContent-Type: application/pdf\r\n\r\nb\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1), "F", "");
+        assertThat(d.changed()).isFalse();
+        assertThat(d.notes()).singleElement().asString().contains("Content-Type given twice");
         Footers.Result n = Footers.apply("Subject: x\r\n\r\nb\r\n".getBytes(StandardCharsets.ISO_8859_1), "Société", "");
         assertThat(n.changed()).isFalse();
         assertThat(n.notes()).singleElement().asString().contains("us-ascii");
