@@ -82,7 +82,7 @@ class FootersTest {
     /** Fuzz: mutated messages never make it throw; a change always keeps the original header and adds a footer. */
     @Test
     void fuzzMutatedMessages() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("mailward.fuzz.seed", 20261125L); // fixed for repeatable CI runs; -Dmailward.fuzz.seed=N explores
         Random rnd = new Random(seed);
         List<String> seeds = List.of(ALT, "Subject: x\r\n\r\nHello\r\n",
                 "Content-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\n" + ALT + "\r\n--o--\r\n",

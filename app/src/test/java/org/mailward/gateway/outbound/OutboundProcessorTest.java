@@ -34,7 +34,7 @@ class OutboundProcessorTest {
 
     @Test
     void fromDomainFuzzNeverThrows() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("mailward.fuzz.seed", 20261125L); // fixed for repeatable CI runs; -Dmailward.fuzz.seed=N explores
         Random rnd = new Random(seed);
         String alphabet = "<>@,\"()\\ :.\r\naZ-";
         for (int i = 0; i < 20000; i++) {
