@@ -37,10 +37,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mailward dkim keygen|record|sign|verify}: DKIM keys, published records, signing and verification. */
+/** {@code mailward dkim keygen|record|sign|verify|check-definitions}: DKIM keys, published records, signing and verification. */
 @Command(name = "dkim", mixinStandardHelpOptions = true,
         description = "DKIM (RFC 6376, 8301, 8463): generate keys, check published key records, sign and verify messages.",
-        subcommands = {DkimCommand.Keygen.class, DkimCommand.Record.class, DkimCommand.Sign.class, DkimCommand.Verify.class})
+        subcommands = {DkimCommand.Keygen.class, DkimCommand.Record.class, DkimCommand.Sign.class, DkimCommand.Verify.class,
+                DkimCommand.CheckDefinitions.class})
 public final class DkimCommand implements Runnable {
 
     @Spec
@@ -428,5 +429,54 @@ public final class DkimCommand implements Runnable {
         m.put("keyBits", r.keyBits());
         m.put("headerB", r.headerB());
         return m;
+    }
+
+    /** {@code dkim check-definitions}: the gateway's validation step for each signing definition in the configuration. */
+    @Command(name = "check-definitions", mixinStandardHelpOptions = true,
+            description = "Check each DKIM signing definition of the gateway configuration: enabled only when the published key matches the private key.")
+    static final class CheckDefinitions implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "Gateway configuration (mailward.yml).")
+        Path config;
+
+        @Option(names = "--json", description = "One JSON object on stdout.")
+        boolean json;
+
+        @Mixin
+        DnsOptions dns;
+
+        @Override
+        public Integer call() {
+            org.mailward.gateway.config.GatewayConfig c = ConfigCommand.load(config);
+            List<org.mailward.gateway.outbound.DkimDefinitions.Checked> checked =
+                    org.mailward.gateway.outbound.DkimDefinitions.check(c.dkim(), dns.uncached());
+            PrintWriter o = spec.commandLine().getOut();
+            if (json) {
+                List<Map<String, Object>> defs = new ArrayList<>();
+                for (var x : checked) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("domain", x.definition().domain());
+                    m.put("selector", x.definition().selector());
+                    m.put("algorithm", x.definition().algorithm().token());
+                    m.put("status", x.status());
+                    m.put("reason", x.reason());
+                    defs.add(m);
+                }
+                Map<String, Object> root = new LinkedHashMap<>();
+                root.put("definitions", defs);
+                o.println(Json.write(root));
+            } else {
+                if (checked.isEmpty()) {
+                    o.println("no DKIM signing definitions in " + config);
+                }
+                for (var x : checked) {
+                    o.println(x.definition().domain() + " " + x.definition().selector() + " " + x.definition().algorithm().token()
+                            + ": " + x.status() + " (" + x.reason() + ")");
+                }
+            }
+            return ExitCodes.OK;
+        }
     }
 }

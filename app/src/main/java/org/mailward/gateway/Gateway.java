@@ -23,6 +23,7 @@ import org.mailward.gateway.inbound.InboundHook;
 import org.mailward.gateway.inbound.RelayControl;
 import org.mailward.gateway.inbound.SecureReceiptHook;
 import org.mailward.gateway.inbound.SubmissionAuthHook;
+import org.mailward.gateway.outbound.OutboundProcessor;
 import org.mailward.gateway.queue.Spool;
 import org.mailward.smtp.Authenticator;
 import org.mailward.smtp.SmtpLimits;
@@ -68,6 +69,8 @@ public final class Gateway implements AutoCloseable {
                     .collect(Collectors.toSet()), config.relayNetworks());
             Optional<Authenticator> auth = config.users().isEmpty() ? Optional.empty() : Optional.of((u, p) ->
                     config.users().stream().anyMatch(x -> x.name().equals(u) && PasswordHash.verify(p, x.passwordHash())));
+            Optional<OutboundProcessor> outbound = config.dkim().isEmpty() && config.disclaimers().isEmpty()
+                    ? Optional.empty() : Optional.of(OutboundProcessor.start(config, resolver, clock));
             for (GatewayConfig.Listener l : config.listeners()) {
                 List<InboundHook> hooks = new ArrayList<>();
                 hooks.add(new SecureReceiptHook(l.tls() == GatewayConfig.TlsPolicy.REQUIRED));
@@ -77,7 +80,7 @@ public final class Gateway implements AutoCloseable {
                 hooks.addAll(extraHooks);
                 HookRunner runner = new HookRunner(hooks, config.limits().hookTimeout());
                 g.runners.add(runner);
-                InboundHandler handler = new InboundHandler(config.hostname(), relay, runner, spool, clock, qm::wake);
+                InboundHandler handler = new InboundHandler(config.hostname(), relay, runner, spool, clock, qm::wake, outbound);
                 GatewayConfig.Limits lim = config.limits();
                 SmtpLimits limits = SmtpLimits.defaults().withMaxMessageSize(lim.maxMessageSize()).withMaxRecipients(lim.maxRecipients())
                         .withMaxErrors(lim.maxErrors()).withTimeouts(lim.commandTimeout(), lim.dataTimeout()).withGreetPause(lim.greetPause());

@@ -213,7 +213,7 @@ public final class ConfigReader {
 
     private GatewayConfig config(YamlNode root) {
         Optional<YamlNode.Map_> om = map(root, "the configuration", Set.of("hostname", "dataDir", "tls", "listeners",
-                "localDomains", "relayNetworks", "users", "limits", "delivery"));
+                "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers"));
         if (om.isEmpty()) {
             return null;
         }
@@ -298,7 +298,97 @@ public final class ConfigReader {
         }
         GatewayConfig.Limits limits = limits(m.entries().get("limits"));
         GatewayConfig.Delivery delivery = delivery(m.entries().get("delivery"));
-        return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery);
+        List<GatewayConfig.DkimDefinition> dkim = dkim(m);
+        List<GatewayConfig.Disclaimer> disclaimers = disclaimers(m);
+        return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery, dkim, disclaimers);
+    }
+
+    /** {@code dkim[]}: signing definitions; the key file is read and checked against the algorithm here. */
+    private List<GatewayConfig.DkimDefinition> dkim(YamlNode.Map_ root) {
+        List<GatewayConfig.DkimDefinition> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (YamlNode n : list(root, "dkim", "config")) {
+            map(n, "dkim[]", Set.of("domain", "selector", "keyFile", "algorithm")).ifPresent(d -> {
+                Optional<String> dom = string(d, "domain", "dkim[]");
+                Optional<String> sel = string(d, "selector", "dkim[]");
+                Optional<String> file = string(d, "keyFile", "dkim[]");
+                String algText = string(d, "algorithm", "dkim[]").orElse("rsa-sha256");
+                if (dom.isEmpty() || sel.isEmpty() || file.isEmpty()) {
+                    error(d, "dkim[] needs domain, selector and keyFile");
+                    return;
+                }
+                Optional<String> domain = domain(at(d, "domain"), dom.get(), "dkim[].domain");
+                String selector = sel.get().trim().toLowerCase(Locale.ROOT);
+                if (!org.mailward.auth.dkim.DomainNames.isValidSelector(selector)) {
+                    error(at(d, "selector"), "dkim[].selector: '" + sel.get() + "' is not a valid selector (dot-separated labels)");
+                    return;
+                }
+                Optional<org.mailward.auth.dkim.DkimAlgorithm> alg = org.mailward.auth.dkim.DkimAlgorithm.fromToken(algText.trim().toLowerCase(Locale.ROOT))
+                        .filter(a -> a != org.mailward.auth.dkim.DkimAlgorithm.RSA_SHA1);
+                if (alg.isEmpty()) {
+                    error(at(d, "algorithm"), "dkim[].algorithm must be rsa-sha256 or ed25519-sha256, not '" + algText + "'");
+                    return;
+                }
+                Path keyFile = baseDir.resolve(file.get());
+                String pem;
+                try {
+                    pem = java.nio.file.Files.readString(keyFile, java.nio.charset.StandardCharsets.ISO_8859_1);
+                } catch (IOException | RuntimeException e) {
+                    error(at(d, "keyFile"), "dkim[].keyFile: cannot read " + file.get() + ": " + e.getMessage());
+                    return;
+                }
+                Optional<java.security.PrivateKey> key = org.mailward.auth.dkim.DkimKeys.readPrivateKey(pem);
+                if (key.isEmpty()) {
+                    error(at(d, "keyFile"), "dkim[].keyFile: " + file.get() + " is not a private key (PEM PKCS#8, PEM PKCS#1 RSA or base64 Ed25519 seed)");
+                    return;
+                }
+                if (org.mailward.auth.dkim.DkimKeys.algorithmFor(key.get()) != alg.get()) {
+                    error(at(d, "algorithm"), "dkim[].algorithm " + alg.get().token() + " does not fit the key in " + file.get()
+                            + " (a " + key.get().getAlgorithm() + " key signs " + org.mailward.auth.dkim.DkimKeys.algorithmFor(key.get()).token() + ")");
+                    return;
+                }
+                if (domain.isEmpty()) {
+                    return;
+                }
+                if (!seen.add(selector + "._domainkey." + domain.get())) {
+                    error(d, "dkim[]: selector '" + selector + "' of " + domain.get() + " defined twice");
+                    return;
+                }
+                out.add(new GatewayConfig.DkimDefinition(domain.get(), selector, keyFile, alg.get(), key.get()));
+            });
+        }
+        return out;
+    }
+
+    /** {@code disclaimers[]}: one footer per sender (From) domain. */
+    private List<GatewayConfig.Disclaimer> disclaimers(YamlNode.Map_ root) {
+        List<GatewayConfig.Disclaimer> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (YamlNode n : list(root, "disclaimers", "config")) {
+            map(n, "disclaimers[]", Set.of("domain", "text", "html")).ifPresent(d -> {
+                Optional<String> dom = string(d, "domain", "disclaimers[]");
+                String text = string(d, "text", "disclaimers[]").orElse("");
+                String html = string(d, "html", "disclaimers[]").orElse("");
+                if (dom.isEmpty()) {
+                    error(d, "disclaimers[].domain is required");
+                    return;
+                }
+                if (text.isBlank() && html.isBlank()) {
+                    error(d, "disclaimers[] needs text or html (or both)");
+                    return;
+                }
+                Optional<String> domain = domain(at(d, "domain"), dom.get(), "disclaimers[].domain");
+                if (domain.isEmpty()) {
+                    return;
+                }
+                if (!seen.add(domain.get())) {
+                    error(at(d, "domain"), "disclaimers[]: domain " + domain.get() + " has two disclaimers");
+                    return;
+                }
+                out.add(new GatewayConfig.Disclaimer(domain.get(), text, html));
+            });
+        }
+        return out;
     }
 
     private GatewayConfig.Tls tls(YamlNode n) {

@@ -1,19 +1,23 @@
 package org.mailward.gateway.config;
 
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.mailward.auth.dkim.DkimAlgorithm;
 import org.mailward.gateway.inbound.Cidr;
 import org.mailward.smtp.tls.TlsProfile;
 
 /** The whole gateway configuration (immutable). See docs/configuration.md for every key. */
 public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                             List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
-                            Delivery delivery) {
+                            Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers) {
 
     public GatewayConfig {
+        dkim = List.copyOf(dkim);
+        disclaimers = List.copyOf(disclaimers);
         listeners = List.copyOf(listeners);
         localDomains = List.copyOf(localDomains);
         relayNetworks = List.copyOf(relayNetworks);
@@ -58,6 +62,18 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
         public Delivery {
             secureDelivery = List.copyOf(secureDelivery);
         }
+    }
+
+    /**
+     * A DKIM signing definition for outbound mail from {@code domain} (ASCII, lower case): the private key read
+     * from {@code keyFile} at start, and the algorithm (which must fit the key). Several per domain are allowed.
+     * It signs only once its published key record has been checked (gateway.outbound.DkimDefinitions).
+     */
+    public record DkimDefinition(String domain, String selector, Path keyFile, DkimAlgorithm algorithm, PrivateKey key) {
+    }
+
+    /** A footer appended to outbound mail whose From domain is {@code domain}: plain text and/or HTML (may be empty). */
+    public record Disclaimer(String domain, String text, String html) {
     }
 
     /** {@code domain} is a name or a {@code *.}-wildcard; policy opportunistic, enforced-relaxed or enforced-strict. */

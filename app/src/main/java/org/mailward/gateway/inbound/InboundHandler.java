@@ -9,7 +9,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
+import org.mailward.gateway.outbound.OutboundProcessor;
 import org.mailward.gateway.queue.Envelope;
 import org.mailward.gateway.queue.Spool;
 import org.mailward.smtp.Decision;
@@ -37,8 +39,19 @@ public final class InboundHandler implements SessionHandler {
     private final Spool spool;
     private final Clock clock;
     private final Consumer<Envelope> queued;
+    private final Optional<OutboundProcessor> outbound;
 
     public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued) {
+        this(hostname, relay, hooks, spool, clock, queued, Optional.empty());
+    }
+
+    /**
+     * With {@code outbound}: mail from a relay network or an authenticated submitter (the outbound scope) gets its
+     * footer and DKIM signatures after our own headers were added, as the last change before the spool.
+     */
+    public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
+                          Optional<OutboundProcessor> outbound) {
+        this.outbound = outbound;
         this.hostname = hostname;
         this.relay = relay;
         this.hooks = hooks;
@@ -101,12 +114,17 @@ public final class InboundHandler implements SessionHandler {
             content.writeBytes((h.endsWith("\r\n") ? h : h + "\r\n").getBytes(StandardCharsets.UTF_8));
         }
         content.writeBytes(removeHeaders(message, o.removeHeaders()));
+        byte[] stored0 = content.toByteArray();
+        if (outbound.isPresent() && relay.relayPermitted(s.remote().getAddress(), s.authUser())) {
+            stored0 = outbound.get().process(id, stored0).message();
+        }
+        byte[] finalContent = stored0;
         Envelope env = new Envelope(id, t.reversePath().map(Mailbox::address).orElse(""), rcpts,
                 t.mailParameters().envid().orElse(""), t.mailParameters().ret().map(Enum::name).orElse(""),
                 t.mailParameters().smtpUtf8(), clock.millis(), s.remote().getAddress().getHostAddress() + " "
                 + s.helo().orElse(""), 0, clock.millis(), "", "");
         try {
-            Envelope stored = spool.enqueue(env, content.toByteArray());
+            Envelope stored = spool.enqueue(env, finalContent);
             if (o.verdict() instanceof HookVerdict.Quarantine q) {
                 // accepted for the client, kept on hold for the administrator (never delivered automatically)
                 spool.update(org.mailward.gateway.queue.QueueState.ACTIVE, stored.withHoldReason("quarantine: " + q.reason()));
@@ -115,7 +133,7 @@ public final class InboundHandler implements SessionHandler {
                 return Decision.accept(SmtpReply.of(250, "2.0.0", "Ok: queued as " + id));
             }
             LOG.info("queued {} from=<{}> rcpts={} size={} client={} tls={}", id, stored.sender(), rcpts.size(),
-                    content.size(), s.remote(), s.tls().map(x -> x.protocol() + "/" + x.cipherSuite()).orElse("none"));
+                    finalContent.length, s.remote(), s.tls().map(x -> x.protocol() + "/" + x.cipherSuite()).orElse("none"));
             queued.accept(stored);
         } catch (IOException e) {
             LOG.error("session {}: cannot queue message: {}", s.id(), e.toString());
