@@ -225,7 +225,10 @@ public final class WebServer implements AutoCloseable {
     }
 
     private void loginPage(Context ctx) {
-        String token = sessions.token();
+        // keep an existing login token: a second tab or a background request (favicon) redirected here must not
+        // invalidate the form already shown
+        String existing = ctx.cookie(LOGIN_COOKIE);
+        String token = existing != null && existing.matches("[A-Za-z0-9_-]{43}") ? existing : sessions.token();
         ctx.header("Set-Cookie", cookie(LOGIN_COOKIE, token, 600));
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("csrf", token);
