@@ -195,7 +195,7 @@ final class ReportsWebCommands {
             List<RolloutAdvisor.AffectedSource> src = a.sources();
             for (RolloutAdvisor.AffectedSource s : src) {
                 out.printf(Locale.ROOT, "  %-40s %-8s failing %8d  q %9.1f  r %9.1f  %s; %s%n", s.ip(),
-                        s.likelyGenuine() ? "yours" : "forged?", s.failing(), s.expectedQuarantined(), s.expectedRejected(),
+                        s.likely().name().toLowerCase(Locale.ROOT), s.failing(), s.expectedQuarantined(), s.expectedRejected(),
                         s.why(), s.fix());
             }
             return ExitCodes.OK;
