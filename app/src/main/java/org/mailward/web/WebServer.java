@@ -50,6 +50,7 @@ public final class WebServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Assets assets;
     private final boolean secureCookies;
+    private final LoginThrottle throttle;
     private Javalin app;
 
     /** Paths of the WebJar scripts, with the versions on the classpath. */
@@ -67,6 +68,7 @@ public final class WebServer implements AutoCloseable {
         this.assets = new Assets("/webjars/htmx.org/" + webjarVersion("htmx.org") + "/dist/htmx.min.js",
                 "/webjars/chart.js/" + webjarVersion("chart.js") + "/dist/chart.umd.min.js");
         this.secureCookies = secureCookies;
+        this.throttle = new LoginThrottle(clock);
     }
 
     private static String webjarVersion(String artifact) {
@@ -244,7 +246,13 @@ public final class WebServer implements AutoCloseable {
         }
         String user = ctx.formParam("username") == null ? "" : ctx.formParam("username").trim();
         String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
+        if (!throttle.allowed(ctx.ip())) {
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", Long.toString(LoginThrottle.WINDOW_SECONDS))
+                    .contentType("text/plain; charset=utf-8").result("too many failed logins from this address; try again later");
+            return;
+        }
         if (user.isEmpty() || !credentials.checkPassword(user, password.toCharArray())) {
+            throttle.failed(ctx.ip());
             String token = sessions.token();
             ctx.header("Set-Cookie", cookie(LOGIN_COOKIE, token, 600));
             Map<String, Object> model = new LinkedHashMap<>();
@@ -254,6 +262,7 @@ public final class WebServer implements AutoCloseable {
             ctx.status(HttpStatus.UNAUTHORIZED).html(render("login.jte", model));
             return;
         }
+        throttle.succeeded(ctx.ip());
         Sessions.Session s = sessions.create(user);
         ctx.header("Set-Cookie", cookie(SESSION_COOKIE, s.id(), -1));
         ctx.redirect(safeNext(ctx.formParam("next")), HttpStatus.SEE_OTHER);
