@@ -33,6 +33,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -141,8 +142,11 @@ class DashboardBrowserTest {
         assertThat(missing).as("form controls without a label on " + browser.getCurrentUrl()).isEmpty();
     }
 
+    /** Waits up to 15 s; an element replaced by an htmx swap while being read is simply read again. */
     static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(15));
+        WebDriverWait w = new WebDriverWait(browser, Duration.ofSeconds(15));
+        w.ignoring(StaleElementReferenceException.class);
+        return w;
     }
 
     @Test
