@@ -40,6 +40,9 @@ import picocli.CommandLine.Model.CommandSpec;
             ReportsCommand.Summary.class,
             ReportsCommand.Reparse.class,
             ReportsCommand.RetentionCmd.class,
+            ReportsWebCommands.Serve.class,
+            ReportsWebCommands.Token.class,
+            ReportsWebCommands.Advise.class,
         })
 public final class ReportsCommand implements Runnable {
 

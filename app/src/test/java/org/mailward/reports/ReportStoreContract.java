@@ -247,7 +247,15 @@ abstract class ReportStoreContract {
             while (rs.next()) {
                 versions.add(rs.getString(1));
             }
-            assertThat(versions).as("each migration applied once").containsExactly("1");
+            // every migration on the classpath (V<n>__*.sql), each applied once, in order
+            List<String> files;
+            try (var list = java.nio.file.Files.list(java.nio.file.Path.of(
+                    ReportStoreContract.class.getResource("/db/migration").toURI()))) {
+                files = list.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                        .map(n -> n.substring(1, n.indexOf("__"))).sorted(java.util.Comparator.comparingInt(Integer::parseInt)).toList();
+            }
+            assertThat(files).contains("1", "2");
+            assertThat(versions).as("each migration applied once").containsExactlyElementsOf(files);
         }
     }
 }
