@@ -1,7 +1,6 @@
 package org.mailward.records;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,44 +37,16 @@ public record MtaStsRecord(Optional<String> id, Map<String, String> fields, List
 
     public static MtaStsRecord parse(String text) {
         List<String> errors = new ArrayList<>();
-        Map<String, String> fields = new LinkedHashMap<>();
         // RFC 8461 3.1: sts-sep = *WSP %x3B *WSP; a trailing separator is allowed.
-        String[] parts = text.split(";", -1);
-        for (int i = 0; i < parts.length; i++) {
-            String p = parts[i].replaceAll("^[ \\t]+|[ \\t]+$", "");
-            if (p.isEmpty()) {
-                if (i == parts.length - 1 && i > 0) {
-                    continue;
-                }
-                errors.add("empty field at position " + (i + 1));
-                continue;
-            }
-            int eq = p.indexOf('=');
-            if (eq <= 0) {
-                errors.add("malformed field '" + clip(p) + "' (expected name=value)");
-                continue;
-            }
-            String name = p.substring(0, eq);
-            String value = p.substring(eq + 1);
-            if (i == 0) {
-                if (!p.equals("v=STSv1")) {
-                    errors.add("the record must begin with v=STSv1");
-                }
-            } else if (name.equals("v")) {
-                errors.add("v= may only be the first field");
-            } else if (name.equals("id")) {
+        Map<String, String> fields = VersionedFields.parse(text, "v=STSv1", errors, (name, value, field) -> {
+            if (name.equals("id")) {
                 if (!ID.matcher(value).matches()) {
                     errors.add("id must be 1 to 32 letters or digits, found '" + clip(value) + "'");
                 }
             } else if (!EXT_NAME.matcher(name).matches() || !EXT_VALUE.matcher(value).matches()) {
-                errors.add("malformed extension field '" + clip(p) + "'");
+                errors.add("malformed extension field '" + clip(field) + "'");
             }
-            if (fields.containsKey(name)) {
-                errors.add("duplicate field " + name);
-            } else {
-                fields.put(name, value);
-            }
-        }
+        });
         if (!fields.containsKey("id")) {
             errors.add("id field missing");
         }
@@ -84,6 +55,6 @@ public record MtaStsRecord(Optional<String> id, Map<String, String> fields, List
     }
 
     static String clip(String s) {
-        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+        return VersionedFields.clip(s);
     }
 }

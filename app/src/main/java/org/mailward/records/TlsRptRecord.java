@@ -3,7 +3,6 @@ package org.mailward.records;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -39,45 +38,17 @@ public record TlsRptRecord(List<String> rua, Map<String, String> fields, List<St
         List<String> errors = new ArrayList<>();
         List<String> uriErrors = new ArrayList<>();
         List<String> rua = new ArrayList<>();
-        Map<String, String> fields = new LinkedHashMap<>();
-        String[] parts = text.split(";", -1);
-        for (int i = 0; i < parts.length; i++) {
-            String p = parts[i].replaceAll("^[ \\t]+|[ \\t]+$", "");
-            if (p.isEmpty()) {
-                if (i == parts.length - 1 && i > 0) {
-                    continue;
-                }
-                errors.add("empty field at position " + (i + 1));
-                continue;
-            }
-            int eq = p.indexOf('=');
-            if (eq <= 0) {
-                errors.add("malformed field '" + MtaStsRecord.clip(p) + "' (expected name=value)");
-                continue;
-            }
-            String name = p.substring(0, eq);
-            String value = p.substring(eq + 1);
-            if (i == 0) {
-                if (!p.equals("v=TLSRPTv1")) {
-                    errors.add("the record must begin with v=TLSRPTv1");
-                }
-            } else if (name.equals("v")) {
-                errors.add("v= may only be the first field");
-            } else if (name.equals("rua")) {
+        Map<String, String> fields = VersionedFields.parse(text, "v=TLSRPTv1", errors, (name, value, field) -> {
+            if (name.equals("rua")) {
                 for (String u : value.split(",", -1)) {
                     String uri = u.strip();
                     rua.add(uri);
                     uriProblem(uri).ifPresent(uriErrors::add);
                 }
             } else if (!EXT_NAME.matcher(name).matches() || !EXT_VALUE.matcher(value).matches()) {
-                errors.add("malformed field '" + MtaStsRecord.clip(p) + "'");
+                errors.add("malformed field '" + MtaStsRecord.clip(field) + "'");
             }
-            if (fields.containsKey(name)) {
-                errors.add("duplicate field " + name);
-            } else {
-                fields.put(name, value);
-            }
-        }
+        });
         if (!fields.containsKey("rua")) {
             errors.add("rua field missing");
         }
