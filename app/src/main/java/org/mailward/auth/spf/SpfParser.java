@@ -242,47 +242,36 @@ public final class SpfParser {
     }
 
     private static ParseResult<Mechanism> ip4(String term, String rest) {
-        if (!rest.startsWith(":")) {
-            return ParseResult.invalid("\"" + shown(term) + "\" needs \":address\" (RFC 7208 5.6)");
-        }
-        String s = rest.substring(1);
-        int prefix = 32;
-        int slash = s.indexOf('/');
-        if (slash >= 0) {
-            ParseResult<Integer> p = prefixLength(term, s.substring(slash + 1), 32);
-            if (p instanceof ParseResult.Invalid<Integer> inv) {
-                return ParseResult.invalid(inv.reason());
-            }
-            prefix = p.value();
-            s = s.substring(0, slash);
-        }
-        Optional<byte[]> addr = IpLiterals.parseIp4(s);
-        if (addr.isEmpty()) {
-            return ParseResult.invalid("\"" + shown(term) + "\": \"" + shown(s) + "\" is not an IPv4 address (RFC 7208 5.6)");
-        }
-        return ParseResult.ok(new Mechanism.Ip4(address(addr.get()), prefix));
+        return ipNetwork(term, rest, 32, "IPv4", IpLiterals::parseIp4, Mechanism.Ip4::new);
     }
 
     private static ParseResult<Mechanism> ip6(String term, String rest) {
+        return ipNetwork(term, rest, 128, "IPv6", IpLiterals::parseIp6, Mechanism.Ip6::new);
+    }
+
+    /** RFC 7208 5.6: {@code ip4/ip6 ":" address [ "/" prefix ]}, the prefix defaulting to the full length. */
+    private static ParseResult<Mechanism> ipNetwork(String term, String rest, int maxPrefix, String family,
+            java.util.function.Function<String, Optional<byte[]>> parse,
+            java.util.function.BiFunction<InetAddress, Integer, Mechanism> mechanism) {
         if (!rest.startsWith(":")) {
             return ParseResult.invalid("\"" + shown(term) + "\" needs \":address\" (RFC 7208 5.6)");
         }
         String s = rest.substring(1);
-        int prefix = 128;
+        int prefix = maxPrefix;
         int slash = s.indexOf('/');
         if (slash >= 0) {
-            ParseResult<Integer> p = prefixLength(term, s.substring(slash + 1), 128);
+            ParseResult<Integer> p = prefixLength(term, s.substring(slash + 1), maxPrefix);
             if (p instanceof ParseResult.Invalid<Integer> inv) {
                 return ParseResult.invalid(inv.reason());
             }
             prefix = p.value();
             s = s.substring(0, slash);
         }
-        Optional<byte[]> addr = IpLiterals.parseIp6(s);
+        Optional<byte[]> addr = parse.apply(s);
         if (addr.isEmpty()) {
-            return ParseResult.invalid("\"" + shown(term) + "\": \"" + shown(s) + "\" is not an IPv6 address (RFC 7208 5.6)");
+            return ParseResult.invalid("\"" + shown(term) + "\": \"" + shown(s) + "\" is not an " + family + " address (RFC 7208 5.6)");
         }
-        return ParseResult.ok(new Mechanism.Ip6(address(addr.get()), prefix));
+        return ParseResult.ok(mechanism.apply(address(addr.get()), prefix));
     }
 
     /** {@code ip4-cidr-length = "/" ("0" / %x31-39 0*1DIGIT)}; {@code ip6-cidr-length = "/" ("0" / %x31-39 0*2DIGIT)}. */

@@ -3,7 +3,6 @@ package org.mailward.auth.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,7 +28,6 @@ import org.mailward.dns.DnsAnswer;
 import org.mailward.dns.DnsRecord;
 import org.mailward.dns.RecordType;
 import org.mailward.dns.Resolver;
-import org.mailward.testing.SharedTestdata;
 
 /**
  * The pre-signed dkimpy and RFC 6376 / RFC 8463 sample messages of testdata/dkim/expected.json through the whole
@@ -44,18 +42,7 @@ class VerifyDkimSamplesTest {
 
     @TestFactory
     Stream<DynamicTest> expectedJsonThroughVerify() throws IOException {
-        Path dir = SharedTestdata.dir("dkim");
-        JsonNode root = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String file = it.next();
-            if (file.startsWith("_") || file.equals("key_files")) {
-                continue;
-            }
-            tests.add(DynamicTest.dynamicTest(file, () -> check(dir, root, file)));
-        }
-        assertThat(tests).hasSize(10);
-        return tests.stream();
+        return org.mailward.auth.dkim.DkimConformanceTest.expectedJsonSamples(VerifyDkimSamplesTest::check);
     }
 
     static Resolver txt(Map<String, String> records) {
