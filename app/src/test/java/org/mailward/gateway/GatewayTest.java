@@ -53,8 +53,9 @@ class GatewayTest {
 
             @Override
             public Decision data(org.mailward.smtp.SessionInfo s, org.mailward.smtp.Transaction t, byte[] m) {
-                delivered.add(new String(m, StandardCharsets.UTF_8));
+                // recipients first: tests wait on delivered.size() and then read deliveredRcpts
                 t.recipients().forEach(r -> deliveredRcpts.add(r.mailbox().address()));
+                delivered.add(new String(m, StandardCharsets.UTF_8));
                 return Decision.accept(SmtpReply.of(250, "2.0.0", "stored"));
             }
         });
@@ -117,6 +118,7 @@ class GatewayTest {
         while (delivered.size() < n && System.nanoTime() < end) {
             Thread.sleep(20);
         }
+        assertThat(delivered).as("messages delivered to the sink within 10 s").hasSizeGreaterThanOrEqualTo(n);
     }
 
     @Test
@@ -298,8 +300,8 @@ class GatewayTest {
         org.mailward.smtp.tls.KeyMaterial k = org.mailward.smtp.tls.KeyMaterial.selfSigned("mx.tls.example", Clock.systemUTC(), Duration.ofDays(1));
         SmtpServer tlsSink = SmtpServer.start(SmtpServerConfig.of("tlssink", new InetSocketAddress("127.0.0.1", 0), "mx.tls.example")
                 .withTls(new SmtpServerConfig.ServerTls(k::serverContext, org.mailward.smtp.tls.TlsProfile.ncsc())), (s, t, m) -> {
-                    delivered.add(new String(m, StandardCharsets.UTF_8) + "\nTLS=" + s.tls().map(x -> x.protocol()).orElse("none"));
                     t.recipients().forEach(r -> deliveredRcpts.add(r.mailbox().address()));
+                    delivered.add(new String(m, StandardCharsets.UTF_8) + "\nTLS=" + s.tls().map(x -> x.protocol()).orElse("none"));
                     return Decision.accept();
                 });
         try {
