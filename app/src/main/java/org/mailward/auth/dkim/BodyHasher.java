@@ -34,12 +34,36 @@ public final class BodyHasher implements BodyConsumer {
      */
     public BodyHasher(Canonicalization canon, String hashAlgorithm, long limit) {
         this.canon = canon;
+        this.digest = newDigest(hashAlgorithm);
+        this.limit = limit;
+    }
+
+    private static final MessageDigest SHA256 = prototype("SHA-256");
+    private static final MessageDigest SHA1 = prototype("SHA-1");
+
+    private static MessageDigest prototype(String algorithm) {
         try {
-            this.digest = MessageDigest.getInstance(hashAlgorithm);
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        this.limit = limit;
+    }
+
+    /** A fresh digest: a clone of an untouched prototype is cheaper than a provider lookup per message. */
+    private static MessageDigest newDigest(String algorithm) {
+        MessageDigest proto = switch (algorithm) {
+            case "SHA-256" -> SHA256;
+            case "SHA-1" -> SHA1;
+            default -> null;
+        };
+        if (proto != null) {
+            try {
+                return (MessageDigest) proto.clone();
+            } catch (CloneNotSupportedException e) {
+                // fall back to a lookup
+            }
+        }
+        return prototype(algorithm);
     }
 
     @Override
@@ -52,9 +76,15 @@ public final class BodyHasher implements BodyConsumer {
             return;
         }
         int runStart = -1;
-        for (int i = off; i < off + len; i++) {
+        int end = off + len;
+        for (int i = off; i < end; i++) {
             byte c = b[i];
             if (c == ' ' || c == '\t') {
+                // a single SP between two non-WSP bytes is already canonical: keep it inside the run, so ordinary
+                // text is hashed a line at a time rather than a word at a time
+                if (c == ' ' && runStart >= 0 && i + 1 < end && b[i + 1] != ' ' && b[i + 1] != '\t') {
+                    continue;
+                }
                 if (runStart >= 0) {
                     emit(b, runStart, i - runStart);
                     runStart = -1;
@@ -74,7 +104,7 @@ public final class BodyHasher implements BodyConsumer {
             }
         }
         if (runStart >= 0) {
-            emit(b, runStart, off + len - runStart);
+            emit(b, runStart, end - runStart);
         }
     }
 

@@ -122,82 +122,132 @@ public final class MessageReader {
 
         /** Returns the offset in buf where the body starts, or -1 when the header section continues. */
         int feed(byte[] buf, int off, int len) {
-            for (int i = off; i < off + len; i++) {
-                byte b = buf[i];
-                seen++;
-                append(b);
-                if (b == '\n') {
-                    if (inFirstLine) {
-                        lfOnly = !lastWasCr;
-                        inFirstLine = false;
-                    }
-                    boolean blank = lineBytes == 0 || (lineBytes == 1 && lastWasCr);
-                    lineBytes = 0;
-                    lastWasCr = false;
-                    if (blank) {
-                        return i + 1;
-                    }
-                } else {
-                    lineBytes++;
-                    lastWasCr = b == '\r';
+            int end = off + len;
+            int i = off;
+            while (i < end) {
+                int lf = i;
+                while (lf < end && buf[lf] != '\n') {
+                    lf++;
                 }
+                if (lf == end) { // the line goes on in the next read
+                    append(buf, i, end - i);
+                    seen += end - i;
+                    lineBytes += end - i;
+                    lastWasCr = buf[end - 1] == '\r';
+                    return -1;
+                }
+                append(buf, i, lf + 1 - i);
+                seen += lf + 1 - i;
+                if (lf > i) {
+                    lineBytes += lf - i;
+                    lastWasCr = buf[lf - 1] == '\r';
+                }
+                if (inFirstLine) {
+                    lfOnly = !lastWasCr;
+                    inFirstLine = false;
+                }
+                boolean blank = lineBytes == 0 || (lineBytes == 1 && lastWasCr);
+                lineBytes = 0;
+                lastWasCr = false;
+                if (blank) {
+                    return lf + 1;
+                }
+                i = lf + 1;
             }
             return -1;
         }
 
-        private void append(byte b) {
-            if (size >= max) {
+        /** Appends up to the cap; bytes beyond it are dropped and the section marked truncated. */
+        private void append(byte[] b, int off, int len) {
+            int n = Math.min(len, max - size);
+            if (n < len) {
                 truncated = true;
+            }
+            if (n <= 0) {
                 return;
             }
-            if (size == data.length) {
-                data = Arrays.copyOf(data, Math.min(max, data.length * 2));
+            if (size + n > data.length) {
+                data = Arrays.copyOf(data, Math.min(max, Math.max(data.length * 2, size + n)));
             }
-            data[size++] = b;
+            System.arraycopy(b, off, data, size, n);
+            size += n;
         }
 
         MessageHeaders finish() {
             List<HeaderField> fields = new ArrayList<>();
-            StringBuilder current = null;
             int p = 0;
             boolean first = true;
+            int fieldStart = -1; // the current field's first byte in data
+            int fieldEnd = -1; // just after its last line's terminator
+            boolean fieldCrlf = true; // every line of the current field ends with CRLF
             while (p < size) {
                 int lf = p;
                 while (lf < size && data[lf] != '\n') {
                     lf++;
                 }
-                int e = lf;
-                if (e > p && data[e - 1] == '\r' && lf < size) {
-                    e--;
-                }
-                if (lf == size && truncated) {
+                boolean hasLf = lf < size;
+                if (!hasLf && truncated) {
                     break; // a partial line cut by the limit is dropped
                 }
-                String line = new String(data, p, e - p, StandardCharsets.ISO_8859_1);
-                p = lf + 1;
-                if (line.isEmpty()) {
+                int e = hasLf && lf > p && data[lf - 1] == '\r' ? lf - 1 : lf;
+                int next = hasLf ? lf + 1 : size;
+                if (e == p && hasLf) {
                     break; // the separator line
                 }
-                if (first && line.startsWith("From ")) {
+                if (first && startsWithFrom(p, e)) {
                     first = false;
+                    p = next;
                     continue; // mbox separator
                 }
                 first = false;
-                char c0 = line.charAt(0);
-                if ((c0 == ' ' || c0 == '\t') && current != null) {
-                    current.append("\r\n").append(line);
+                boolean crlf = hasLf && e < lf;
+                byte c0 = data[p];
+                if ((c0 == ' ' || c0 == '\t') && fieldStart >= 0) {
+                    fieldEnd = next;
+                    fieldCrlf &= crlf;
+                    p = next;
                     continue;
                 }
-                if (current != null) {
-                    fields.add(HeaderField.of(current.append("\r\n").toString()));
+                if (fieldStart >= 0) {
+                    fields.add(field(fieldStart, fieldEnd, fieldCrlf));
                 }
-                current = new StringBuilder(line);
+                fieldStart = p;
+                fieldEnd = next;
+                fieldCrlf = crlf;
+                p = next;
             }
-            if (current != null) {
-                fields.add(HeaderField.of(current.append("\r\n").toString()));
+            if (fieldStart >= 0) {
+                fields.add(field(fieldStart, fieldEnd, fieldCrlf));
             }
             data = null;
             return new MessageHeaders(fields, truncated, seen, lfOnly);
+        }
+
+        private boolean startsWithFrom(int p, int e) {
+            return e - p >= 5 && data[p] == 'F' && data[p + 1] == 'r' && data[p + 2] == 'o' && data[p + 3] == 'm' && data[p + 4] == ' ';
+        }
+
+        /**
+         * The field stored in data[start, end): taken as it is when every line ends with CRLF (the usual case),
+         * otherwise rebuilt line by line with each line end (LF, or none at the very end) made CRLF.
+         */
+        private HeaderField field(int start, int end, boolean crlf) {
+            if (crlf) {
+                return HeaderField.of(new String(data, start, end - start, StandardCharsets.ISO_8859_1));
+            }
+            StringBuilder sb = new StringBuilder(end - start + 8);
+            int p = start;
+            while (p < end) {
+                int lf = p;
+                while (lf < end && data[lf] != '\n') {
+                    lf++;
+                }
+                boolean hasLf = lf < end;
+                int e = hasLf && lf > p && data[lf - 1] == '\r' ? lf - 1 : lf;
+                sb.append(new String(data, p, e - p, StandardCharsets.ISO_8859_1)).append("\r\n");
+                p = hasLf ? lf + 1 : end;
+            }
+            return HeaderField.of(sb.toString());
         }
     }
 
