@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             QueueCommand.class,
             VerifyCommand.class,
+            DoctorCommand.class,
         })
 public final class Main implements Runnable {
 
