@@ -372,7 +372,7 @@ public final class ConfigReader {
                         nets.add(cidr.get());
                     }
                 }
-                if (domains.isEmpty() && nets.isEmpty()) {
+                if (list(o, "senderDomains", what).isEmpty() && list(o, "networks", what).isEmpty()) {
                     error(o, what + " needs senderDomains or networks (or both): an override for everything is the default actions");
                 }
                 boolean allow = bool(o, "allow", what, false);
