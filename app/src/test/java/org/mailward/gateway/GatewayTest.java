@@ -340,6 +340,24 @@ class GatewayTest {
             assertThat(held).hasSize(1);
             assertThat(held.get(0).envelope().holdReason()).contains("ENFORCED_STRICT").contains("handshake");
             assertThat(deliveredRcpts).containsExactly("u@a.relaxed.example");
+            // each new session's TLS outcome is in the store (RFC 8460 result rows)
+            gateway.close(Duration.ofSeconds(2));
+            gateway = null;
+            try (Database db = Database.openH2(dir.resolve("data")); Connection c = db.connection(); Statement st = c.createStatement();
+                 ResultSet r = st.executeQuery("SELECT recipient_domain, mx_host, receiving_ip, result, tls_version, cipher"
+                         + " FROM delivery_tls_event ORDER BY id")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("a.relaxed.example");
+                assertThat(r.getString(2)).isEqualTo("mx.tls.example");
+                assertThat(r.getString(3)).isEqualTo("127.0.0.1");
+                assertThat(r.getString(4)).isEqualTo("success");
+                assertThat(r.getString(5)).matches("TLSv1\\.[23]");
+                assertThat(r.getString(6)).startsWith("TLS_");
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("a.strict.example");
+                assertThat(r.getString(4)).isEqualTo("certificate-not-trusted");
+                assertThat(r.getString(5)).isEmpty();
+            }
         } finally {
             tlsSink.close(Duration.ofSeconds(1));
         }

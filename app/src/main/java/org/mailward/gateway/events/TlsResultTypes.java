@@ -17,14 +17,20 @@ public final class TlsResultTypes {
      * category above").
      */
     public static String of(Throwable e) {
+        // the most specific cause wins wherever it sits in the chain (a wrapper often says only "PKIX ... failed")
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
                 return "certificate-expired";
             }
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (m.contains("no subject alternative") || m.contains("doesn't match any of the subject") || m.contains("hostname")) {
                 return "certificate-host-mismatch";
             }
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (t instanceof CertPathValidatorException || m.contains("unable to find valid certification path")
                     || m.contains("pkix path")) {
                 return "certificate-not-trusted";
