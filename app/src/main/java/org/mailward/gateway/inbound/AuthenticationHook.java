@@ -232,9 +232,15 @@ public final class AuthenticationHook implements InboundHook {
                 a.arc().cv().token(), d.action().keyword(), reason, d.changed() ? d.override().orElse("") : "");
     }
 
-    /** A field as a Java string whose UTF-8 encoding is the original bytes (the form InboundHandler removes by). */
+    /**
+     * A field as a Java string whose UTF-8 encoding is the original bytes (the form InboundHandler removes by); a
+     * field that is not valid UTF-8 stays in its one-to-one ISO-8859-1 form, which InboundHandler also matches, so
+     * an 8-bit forged field cannot slip through the removal.
+     */
     private static String utf8(String latin1) {
-        return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        byte[] bytes = latin1.getBytes(StandardCharsets.ISO_8859_1);
+        String s = new String(bytes, StandardCharsets.UTF_8);
+        return java.util.Arrays.equals(s.getBytes(StandardCharsets.UTF_8), bytes) ? s : latin1;
     }
 
     private static String oneLine(String s) {

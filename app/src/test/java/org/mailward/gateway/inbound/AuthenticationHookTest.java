@@ -237,6 +237,25 @@ class AuthenticationHookTest {
     }
 
     @Test
+    void aForgedFieldWithBytesThatAreNotUtf8IsRemovedToo() throws Exception {
+        byte[] head = "Authentication-Results: mx.test.example; dkim=pass (".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] tail = ")\r\nFrom: x@soft.example\r\nSubject: caf\u00e9\r\n\r\nb\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] msg = new byte[head.length + 1 + tail.length];
+        System.arraycopy(head, 0, msg, 0, head.length);
+        msg[head.length] = (byte) 0xFF; // never valid in UTF-8
+        System.arraycopy(tail, 0, msg, head.length + 1, tail.length);
+        AuthenticationHook h = hook(config(""));
+        SessionInfo s = session("8bit", "127.0.0.2");
+        Optional<Mailbox> from = Optional.of(mailbox("x@soft.example"));
+        h.onMailFrom(s, new SmtpCommand.Mail(from, MailParameters.none()));
+        HookVerdict v = h.onData(s, new Transaction(from, MailParameters.none(),
+                List.of(new Transaction.Recipient(mailbox("a@inside.example"), RcptParameters.none()))), msg);
+        List<String> remove = ((HookVerdict.Continue) v).removeHeaders();
+        String out = new String(InboundHandler.removeHeaders(msg, remove), StandardCharsets.ISO_8859_1);
+        assertThat(out).doesNotContain("dkim=pass").startsWith("From: x@soft.example\r\n");
+    }
+
+    @Test
     void allowListChangesOnlyTheActionAndIsLogged() throws Exception {
         Logger log = (Logger) LoggerFactory.getLogger(AuthenticationHook.class);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
