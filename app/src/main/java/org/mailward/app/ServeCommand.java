@@ -39,6 +39,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException, NoSuchAlgorithmException {
         GatewayConfig c = ConfigCommand.load(config);
+        if (data.jdbcUrl().isPresent()) {
+            c = c.withDatabase(data.jdbcUrl().get());
+        }
         Path dataDir = data.data.equals(Path.of("data")) && c.dataDir().isPresent() ? c.dataDir().get() : data.dataDir();
         Clock clock = Clock.systemUTC();
         Gateway g;

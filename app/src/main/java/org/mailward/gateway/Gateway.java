@@ -17,7 +17,15 @@ import org.mailward.dns.Resolver;
 import org.mailward.gateway.config.GatewayConfig;
 import org.mailward.gateway.config.PasswordHash;
 import org.mailward.gateway.delivery.QueueManager;
+import java.security.SecureRandom;
+import org.mailward.auth.dmarc.DmarcOptions;
+import org.mailward.auth.dmarc.psl.PublicSuffixList;
+import org.mailward.auth.verify.MessageAuthenticator;
+import org.mailward.gateway.events.GatewayEvents;
+import org.mailward.gateway.events.StoreEventWriter;
+import org.mailward.gateway.inbound.AuthenticationHook;
 import org.mailward.gateway.inbound.HookRunner;
+import org.mailward.store.Database;
 import org.mailward.gateway.inbound.InboundHandler;
 import org.mailward.gateway.inbound.InboundHook;
 import org.mailward.gateway.inbound.RelayControl;
@@ -43,10 +51,14 @@ public final class Gateway implements AutoCloseable {
     private final List<HookRunner> runners = new ArrayList<>();
     private final Spool spool;
     private final QueueManager queue;
+    private final GatewayEvents events;
+    private final Optional<Database> database;
 
-    private Gateway(Spool spool, QueueManager queue) {
+    private Gateway(Spool spool, QueueManager queue, GatewayEvents events, Optional<Database> database) {
         this.spool = spool;
         this.queue = queue;
+        this.events = events;
+        this.database = database;
     }
 
     /**
@@ -62,11 +74,20 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("queue recovery: {}", r);
         }
         Supplier<SSLContext> serverTls = serverTls(config, dataDir, clock);
-        QueueManager qm = new QueueManager(spool, config, resolver, clock, clientTls);
-        Gateway g = new Gateway(spool, qm);
+        Optional<Database> db = openStore(config, dataDir);
+        GatewayEvents events = db.<GatewayEvents>map(d -> new StoreEventWriter(d, config.hostname(), 10_000)).orElse(GatewayEvents.NONE);
+        QueueManager qm = new QueueManager(spool, config, resolver, clock, clientTls, events);
+        Gateway g = new Gateway(spool, qm, events, db);
         try {
             RelayControl relay = new RelayControl(config.localDomains().stream().map(GatewayConfig.LocalDomain::domain)
                     .collect(Collectors.toSet()), config.relayNetworks());
+            Optional<InboundHook> authentication = Optional.empty();
+            if (config.authentication().enabled()) {
+                MessageAuthenticator authenticator = new MessageAuthenticator(resolver, clock, PublicSuffixList.bundled(),
+                        DmarcOptions.defaults().withTrustedArcSealers(Set.copyOf(config.authentication().trustedArcSealers())),
+                        new SecureRandom(), config.hostname());
+                authentication = Optional.of(new AuthenticationHook(resolver, authenticator, config.authentication(), relay, events, clock));
+            }
             Optional<Authenticator> auth = config.users().isEmpty() ? Optional.empty() : Optional.of((u, p) ->
                     config.users().stream().anyMatch(x -> x.name().equals(u) && PasswordHash.verify(p, x.passwordHash())));
             Optional<OutboundProcessor> outbound = config.dkim().isEmpty() && config.disclaimers().isEmpty()
@@ -76,6 +97,8 @@ public final class Gateway implements AutoCloseable {
                 hooks.add(new SecureReceiptHook(l.tls() == GatewayConfig.TlsPolicy.REQUIRED));
                 if (l.kind() == GatewayConfig.ListenerKind.SUBMISSION) {
                     hooks.add(new SubmissionAuthHook());
+                } else {
+                    authentication.ifPresent(hooks::add); // inbound only; it skips relay networks itself
                 }
                 hooks.addAll(extraHooks);
                 HookRunner runner = new HookRunner(hooks, config.limits().hookTimeout());
@@ -98,6 +121,21 @@ public final class Gateway implements AutoCloseable {
         }
         qm.start();
         return g;
+    }
+
+    /**
+     * The store for gateway events: {@code database} from the configuration, else H2 under the data directory.
+     * When it cannot be opened the gateway still runs (mail flow first) and says loudly that nothing is recorded.
+     */
+    private static Optional<Database> openStore(GatewayConfig config, Path dataDir) {
+        try {
+            Database db = config.database().isPresent() ? Database.open(config.database().get(), "", "") : Database.openH2(dataDir);
+            LOG.info("gateway events are recorded in {}", db.describe());
+            return Optional.of(db);
+        } catch (java.sql.SQLException e) {
+            LOG.error("*** cannot open the store ({}): authentication and delivery TLS events are NOT recorded ***", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static Supplier<SSLContext> serverTls(GatewayConfig config, Path dataDir, Clock clock) throws IOException {
@@ -133,6 +171,11 @@ public final class Gateway implements AutoCloseable {
         return queue;
     }
 
+    /** Where authentication and delivery TLS outcomes are recorded. */
+    public GatewayEvents events() {
+        return events;
+    }
+
     /** Graceful stop: listeners finish in-flight transactions (up to {@code grace}), then delivery stops. */
     public void close(Duration grace) {
         List<Thread> closers = new ArrayList<>();
@@ -148,6 +191,8 @@ public final class Gateway implements AutoCloseable {
         }
         queue.close();
         runners.forEach(HookRunner::close);
+        events.close();
+        database.ifPresent(Database::close);
     }
 
     @Override

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +19,8 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailward.auth.dkim.DkimKeys;
+import org.mailward.auth.dkim.DkimSigner;
 import org.mailward.dns.ZoneFileResolver;
 import org.mailward.gateway.config.ConfigReader;
 import org.mailward.gateway.config.GatewayConfig;
@@ -26,6 +33,7 @@ import org.mailward.smtp.SmtpClient;
 import org.mailward.smtp.SmtpReply;
 import org.mailward.smtp.SmtpServer;
 import org.mailward.smtp.SmtpServerConfig;
+import org.mailward.store.Database;
 
 /** End to end on 127.0.0.1: config, listener, spool, queue manager, delivery to a sink "internal server". */
 class GatewayTest {
@@ -332,6 +340,24 @@ class GatewayTest {
             assertThat(held).hasSize(1);
             assertThat(held.get(0).envelope().holdReason()).contains("ENFORCED_STRICT").contains("handshake");
             assertThat(deliveredRcpts).containsExactly("u@a.relaxed.example");
+            // each new session's TLS outcome is in the store (RFC 8460 result rows)
+            gateway.close(Duration.ofSeconds(2));
+            gateway = null;
+            try (Database db = Database.openH2(dir.resolve("data")); Connection c = db.connection(); Statement st = c.createStatement();
+                 ResultSet r = st.executeQuery("SELECT recipient_domain, mx_host, receiving_ip, result, tls_version, cipher"
+                         + " FROM delivery_tls_event ORDER BY id")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("a.relaxed.example");
+                assertThat(r.getString(2)).isEqualTo("mx.tls.example");
+                assertThat(r.getString(3)).isEqualTo("127.0.0.1");
+                assertThat(r.getString(4)).isEqualTo("success");
+                assertThat(r.getString(5)).matches("TLSv1\\.[23]");
+                assertThat(r.getString(6)).startsWith("TLS_");
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("a.strict.example");
+                assertThat(r.getString(4)).isEqualTo("certificate-not-trusted");
+                assertThat(r.getString(5)).isEmpty();
+            }
         } finally {
             tlsSink.close(Duration.ofSeconds(1));
         }
@@ -369,5 +395,81 @@ class GatewayTest {
         assertThat(held.get(0).envelope().holdReason()).isEqualTo("quarantine: DMARC p=quarantine");
         Thread.sleep(1500);
         assertThat(delivered).hasSize(1);
+    }
+
+    static final KeyPair AUTH_KEY = DkimKeys.generate(DkimKeys.KeyType.ED25519, 0);
+    static final String AUTH_ZONE = """
+            good.example.               IN TXT "v=spf1 ip4:127.0.0.1 -all"
+            _dmarc.good.example.        IN TXT "v=DMARC1; p=reject"
+            strict.example.             IN TXT "v=spf1 -all"
+            _dmarc.strict.example.      IN TXT "v=DMARC1; p=reject"
+            quar.example.               IN TXT "v=spf1 -all"
+            _dmarc.quar.example.        IN TXT "v=DMARC1; p=quarantine"
+            1.0.0.127.in-addr.arpa.     IN PTR client.test.
+            client.test.                IN A   127.0.0.1
+            """ + DkimKeys.zoneLine("s._domainkey.good.example", DkimKeys.recordValue(AUTH_KEY.getPublic())) + "\n";
+
+    /**
+     * Inbound DNS Authentication end to end: default configuration (honour DMARC), a zone for the senders, the sink
+     * as the internal server, and the H2 store under the data directory.
+     */
+    @Test
+    void passDeliveredRejectRefusedQuarantineHeldAndEveryOutcomeStored() throws Exception {
+        startSink(false);
+        gateway = Gateway.start(config(""), dir.resolve("data"), ZoneFileResolver.fromText(AUTH_ZONE), Clock.systemUTC(),
+                SSLContext.getDefault(), List.of());
+        byte[] good = DkimSigner.builder("good.example", "s", AUTH_KEY.getPrivate(), Clock.systemUTC()).build().sign(
+                ("Authentication-Results: mx.example.gov.uk; dmarc=pass (forged by the sender)\r\n"
+                        + "From: boss@good.example\r\nSubject: real\r\n\r\nhello\r\n").getBytes(StandardCharsets.UTF_8));
+        SmtpClient.SendResult ok = send(gateway.servers().get(0), true, "bounce@good.example", List.of("alice@example.gov.uk"),
+                new String(good, StandardCharsets.UTF_8));
+        assertThat(ok.accepted()).isTrue();
+        awaitDelivered(1);
+        String d = delivered.get(0);
+        assertThat(d).contains("\r\nAuthentication-Results: mx.example.gov.uk;").doesNotContain("forged by the sender");
+        String ar = d.substring(d.indexOf("Authentication-Results: mx.example.gov.uk;")).replace("\r\n\t", " ");
+        ar = ar.substring(0, ar.indexOf("\r\n"));
+        assertThat(ar).contains("iprev=pass").contains("spf=pass").contains("dkim=pass").contains("dmarc=pass");
+
+        SmtpClient.SendResult rejected = send(gateway.servers().get(0), false, "ceo@strict.example", List.of("alice@example.gov.uk"),
+                "From: ceo@strict.example\r\nSubject: pay this invoice\r\n\r\nnow\r\n");
+        assertThat(rejected.accepted()).isFalse();
+        assertThat(rejected.data()).hasValueSatisfying(r -> assertThat(r.toString()).startsWith("550 5.7.1")
+                .contains("DMARC policy of strict.example is reject"));
+
+        SmtpClient.SendResult held = send(gateway.servers().get(0), false, "x@quar.example", List.of("alice@example.gov.uk"),
+                "From: x@quar.example\r\nSubject: maybe\r\n\r\nb\r\n");
+        assertThat(held.accepted()).isTrue();
+        List<QueuedMessage> hold = gateway.spool().list(QueueState.HOLD);
+        assertThat(hold).singleElement().satisfies(m -> assertThat(m.envelope().holdReason())
+                .startsWith("quarantine: DMARC policy of quar.example is quarantine"));
+        assertThat(new String(gateway.spool().content(hold.get(0)), StandardCharsets.UTF_8))
+                .contains("Authentication-Results: mx.example.gov.uk;").contains("dmarc=fail");
+        assertThat(gateway.queue().awaitIdle(Duration.ofSeconds(5))).isTrue();
+        gateway.close(Duration.ofSeconds(2)); // drains the event writer and closes the store
+        gateway = null;
+
+        try (Database db = Database.openH2(dir.resolve("data")); Connection c = db.connection(); Statement s = c.createStatement()) {
+            List<String> rows = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT header_from, dmarc_result, disposition, action, spf_result, iprev, envelope_to,"
+                    + " policy_p FROM auth_event ORDER BY id")) {
+                while (r.next()) {
+                    rows.add(String.join(" ", r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                            r.getString(6), r.getString(7), r.getString(8)));
+                }
+            }
+            assertThat(rows).containsExactly(
+                    "good.example pass none none pass pass example.gov.uk reject",
+                    "strict.example fail reject reject fail pass example.gov.uk reject",
+                    "quar.example fail quarantine quarantine fail pass example.gov.uk quarantine");
+            // the sink offers no STARTTLS: the delivery's TLS outcome says so
+            try (ResultSet r = s.executeQuery("SELECT recipient_domain, receiving_ip, policy_type, result FROM delivery_tls_event")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("example.gov.uk");
+                assertThat(r.getString(2)).isEqualTo("127.0.0.1");
+                assertThat(r.getString(3)).isEqualTo("no-policy-found");
+                assertThat(r.getString(4)).isEqualTo("starttls-not-supported");
+            }
+        }
     }
 }

@@ -78,6 +78,27 @@ public final class MessageAuthenticator {
         return p.finish(envelope, read);
     }
 
+    /**
+     * Authenticates a message held in memory with an SPF result the SMTP session already evaluated at MAIL FROM
+     * (RFC 7208 2.4: the check belongs to the transaction; a gateway evaluates it early and defers the verdict to
+     * DATA so DMARC can use it). {@code spfResult} must be for this envelope's client, MAIL FROM and HELO.
+     */
+    public MessageAuthentication authenticate(Envelope envelope, SpfResult spfResult, byte[] message) {
+        Objects.requireNonNull(spfResult);
+        Pass p = new Pass();
+        p.precomputedSpf = Optional.of(spfResult);
+        MessageReader.Read read = reader.read(message, p::begin);
+        return p.finish(envelope, read);
+    }
+
+    /** Evaluates SPF alone for an envelope (empty when it cannot be evaluated, {@link Envelope#spfNotEvaluatedBecause()}). */
+    public Optional<SpfResult> evaluateSpf(Envelope envelope) {
+        if (envelope.spfNotEvaluatedBecause().isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(spf.evaluate(new SpfRequest(envelope.clientIp().orElseThrow(), envelope.mailFrom(), envelope.helo())));
+    }
+
     /** Reads the message from {@code in} once (never holding its body) and authenticates it. */
     public MessageAuthentication authenticate(Envelope envelope, InputStream in) throws IOException {
         Pass p = new Pass();
@@ -89,6 +110,7 @@ public final class MessageAuthenticator {
     private final class Pass {
         private DkimVerifier.Verification dkimV;
         private ArcVerifier.Verification arcV;
+        private Optional<SpfResult> precomputedSpf = Optional.empty();
 
         List<BodyConsumer> begin(MessageHeaders headers) {
             dkimV = dkim.begin(headers);
@@ -102,6 +124,7 @@ public final class MessageAuthenticator {
             MessageHeaders headers = read.headers();
             Optional<String> notEvaluated = envelope.spfNotEvaluatedBecause();
             Optional<SpfResult> spfResult = notEvaluated.isPresent() ? Optional.empty()
+                    : precomputedSpf.isPresent() ? precomputedSpf
                     : Optional.of(spf.evaluate(new SpfRequest(envelope.clientIp().orElseThrow(), envelope.mailFrom(), envelope.helo())));
             List<DkimResult> dkimResults = dkimV.finish();
             ArcResult arcResult = arcV.finish();

@@ -213,7 +213,7 @@ public final class ConfigReader {
 
     private GatewayConfig config(YamlNode root) {
         Optional<YamlNode.Map_> om = map(root, "the configuration", Set.of("hostname", "dataDir", "tls", "listeners",
-                "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers"));
+                "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers", "authentication", "database"));
         if (om.isEmpty()) {
             return null;
         }
@@ -300,7 +300,129 @@ public final class ConfigReader {
         GatewayConfig.Delivery delivery = delivery(m.entries().get("delivery"));
         List<GatewayConfig.DkimDefinition> dkim = dkim(m);
         List<GatewayConfig.Disclaimer> disclaimers = disclaimers(m);
-        return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery, dkim, disclaimers);
+        GatewayConfig.Authentication authentication = authentication(m.entries().get("authentication"));
+        Optional<String> database = string(m, "database", "config");
+        if (database.isPresent() && !database.get().startsWith("jdbc:h2:") && !database.get().startsWith("jdbc:postgresql:")) {
+            error(at(m, "database"), "database must be a JDBC URL starting jdbc:postgresql: or jdbc:h2: (default: H2 under the data directory)");
+        }
+        return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery, dkim, disclaimers,
+                authentication, database);
+    }
+
+    private static final Set<String> ACTION_KEYS = Set.of("spfFail", "spfSoftfail", "dkimFail", "dmarcFail", "honourDmarcPolicy");
+
+    /** {@code authentication}: inbound DNS Authentication actions, defaults the UK baseline (honour DMARC). */
+    private GatewayConfig.Authentication authentication(YamlNode n) {
+        GatewayConfig.Authentication def = GatewayConfig.Authentication.defaults();
+        if (n == null) {
+            return def;
+        }
+        Set<String> keys = new HashSet<>(ACTION_KEYS);
+        keys.addAll(Set.of("enabled", "subjectTag", "tagHeader", "overrides", "trustedArcSealers"));
+        Optional<YamlNode.Map_> om = map(n, "authentication", keys);
+        if (om.isEmpty()) {
+            return def;
+        }
+        YamlNode.Map_ m = om.get();
+        boolean enabled = bool(m, "enabled", "authentication", true);
+        GatewayConfig.AuthActions actions = actions(m, "authentication", def.actions());
+        String subjectTag = string(m, "subjectTag", "authentication").orElse(def.subjectTag());
+        if (subjectTag.indexOf('\r') >= 0 || subjectTag.indexOf('\n') >= 0) {
+            error(at(m, "subjectTag"), "authentication.subjectTag must be one line");
+            subjectTag = def.subjectTag();
+        }
+        String tagHeader = string(m, "tagHeader", "authentication").orElse(def.tagHeader());
+        if (!tagHeader.matches("[A-Za-z0-9-]+")) {
+            error(at(m, "tagHeader"), "authentication.tagHeader must be a header field name (letters, digits, hyphens), not '" + tagHeader + "'");
+            tagHeader = def.tagHeader();
+        }
+        List<String> sealers = new ArrayList<>();
+        for (YamlNode x : list(m, "trustedArcSealers", "authentication")) {
+            if (x instanceof YamlNode.Scalar sc) {
+                domain(x, sc.text(), "authentication.trustedArcSealers").ifPresent(sealers::add);
+            } else {
+                error(x, "authentication.trustedArcSealers: a domain name, not " + x.kind());
+            }
+        }
+        List<GatewayConfig.AuthOverride> overrides = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (YamlNode x : list(m, "overrides", "authentication")) {
+            Set<String> ok = new HashSet<>(ACTION_KEYS);
+            ok.addAll(Set.of("name", "senderDomains", "networks", "allow"));
+            map(x, "authentication.overrides[]", ok).ifPresent(o -> {
+                String what = "authentication.overrides[]";
+                String name = string(o, "name", what).orElse("");
+                if (name.isEmpty()) {
+                    error(o, what + ".name is required (it is logged when the override changes an action)");
+                } else if (!names.add(name)) {
+                    error(at(o, "name"), what + ": name '" + name + "' used twice");
+                }
+                List<String> domains = new ArrayList<>();
+                for (YamlNode d : list(o, "senderDomains", what)) {
+                    String t = d instanceof YamlNode.Scalar sc ? sc.text().trim() : "";
+                    String bare = t.startsWith("*.") ? t.substring(2) : t;
+                    domain(d, bare, what + ".senderDomains").ifPresent(v -> domains.add(t.startsWith("*.") ? "*." + v : v));
+                }
+                List<Cidr> nets = new ArrayList<>();
+                for (YamlNode c : list(o, "networks", what)) {
+                    Optional<Cidr> cidr = c instanceof YamlNode.Scalar sc ? Cidr.parse(sc.text().trim()) : Optional.empty();
+                    if (cidr.isEmpty()) {
+                        error(c, what + ".networks: not an address or CIDR block (e.g. 192.0.2.0/24, 2001:db8::/32)");
+                    } else {
+                        nets.add(cidr.get());
+                    }
+                }
+                if (list(o, "senderDomains", what).isEmpty() && list(o, "networks", what).isEmpty()) {
+                    error(o, what + " needs senderDomains or networks (or both): an override for everything is the default actions");
+                }
+                boolean allow = bool(o, "allow", what, false);
+                boolean hasAction = ACTION_KEYS.stream().anyMatch(k -> o.entries().containsKey(k));
+                if (allow && hasAction) {
+                    error(o, what + ": allow: true sets every action to none; do not give actions as well");
+                }
+                GatewayConfig.AuthActions a = allow ? GatewayConfig.AuthActions.allowed() : actions(o, what, actions);
+                overrides.add(new GatewayConfig.AuthOverride(name, domains, nets, a, allow));
+            });
+        }
+        return new GatewayConfig.Authentication(enabled, actions, subjectTag, tagHeader, overrides, sealers);
+    }
+
+    private GatewayConfig.AuthActions actions(YamlNode.Map_ m, String what, GatewayConfig.AuthActions base) {
+        return new GatewayConfig.AuthActions(
+                action(m, "spfFail", what, base.spfFail()),
+                action(m, "spfSoftfail", what, base.spfSoftfail()),
+                action(m, "dkimFail", what, base.dkimFail()),
+                action(m, "dmarcFail", what, base.dmarcFail()),
+                bool(m, "honourDmarcPolicy", what, base.honourDmarcPolicy()));
+    }
+
+    private GatewayConfig.AuthAction action(YamlNode.Map_ m, String key, String what, GatewayConfig.AuthAction def) {
+        Optional<String> s = string(m, key, what);
+        if (s.isEmpty()) {
+            return def;
+        }
+        for (GatewayConfig.AuthAction a : GatewayConfig.AuthAction.values()) {
+            if (a.keyword().equals(s.get().trim())) {
+                return a;
+            }
+        }
+        error(at(m, key), what + "." + key + " must be none, tag, quarantine or reject, not '" + s.get() + "'");
+        return def;
+    }
+
+    private boolean bool(YamlNode.Map_ m, String key, String what, boolean def) {
+        Optional<String> s = string(m, key, what);
+        if (s.isEmpty()) {
+            return def;
+        }
+        return switch (s.get().trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                error(at(m, key), what + "." + key + " must be true or false, not '" + s.get() + "'");
+                yield def;
+            }
+        };
     }
 
     /** {@code dkim[]}: signing definitions; the key file is read and checked against the algorithm here. */

@@ -13,15 +13,24 @@ import org.mailward.smtp.tls.TlsProfile;
 /** The whole gateway configuration (immutable). See docs/configuration.md for every key. */
 public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                             List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
-                            Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers) {
+                            Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
+                            Authentication authentication, Optional<String> database) {
 
     public GatewayConfig {
+        java.util.Objects.requireNonNull(authentication);
+        java.util.Objects.requireNonNull(database);
         dkim = List.copyOf(dkim);
         disclaimers = List.copyOf(disclaimers);
         listeners = List.copyOf(listeners);
         localDomains = List.copyOf(localDomains);
         relayNetworks = List.copyOf(relayNetworks);
         users = List.copyOf(users);
+    }
+
+    /** The same configuration with another store URL (the CLI's {@code --db} wins over the file). */
+    public GatewayConfig withDatabase(String jdbcUrl) {
+        return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
+                disclaimers, authentication, Optional.of(jdbcUrl));
     }
 
     public enum ListenerKind { INBOUND, SUBMISSION }
@@ -78,5 +87,70 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
 
     /** {@code domain} is a name or a {@code *.}-wildcard; policy opportunistic, enforced-relaxed or enforced-strict. */
     public record SecureDeliveryRule(String domain, String policy) {
+    }
+
+    /** What inbound DNS Authentication does with a failed check (in order of severity). */
+    public enum AuthAction {
+        NONE, TAG, QUARANTINE, REJECT;
+
+        public String keyword() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public AuthAction max(AuthAction other) {
+            return other.ordinal() > ordinal() ? other : this;
+        }
+    }
+
+    /**
+     * The action for each failure, and whether the sender's published DMARC policy is honoured (p=reject rejects,
+     * p=quarantine quarantines, after the evaluator's pct sampling, test mode and trusted-ARC overrides).
+     */
+    public record AuthActions(AuthAction spfFail, AuthAction spfSoftfail, AuthAction dkimFail, AuthAction dmarcFail,
+                              boolean honourDmarcPolicy) {
+        /** The UK baseline: honour DMARC, nothing else decides on its own. */
+        public static AuthActions baseline() {
+            return new AuthActions(AuthAction.NONE, AuthAction.NONE, AuthAction.NONE, AuthAction.NONE, true);
+        }
+
+        /** Allow-list actions: checks still run and are recorded, nothing is done. */
+        public static AuthActions allowed() {
+            return new AuthActions(AuthAction.NONE, AuthAction.NONE, AuthAction.NONE, AuthAction.NONE, false);
+        }
+    }
+
+    /**
+     * A scope with its own actions: it matches when the sender domain (RFC5322.From or MAIL FROM domain; a name or a
+     * {@code *.}-wildcard) is listed, or no domains are given, and the client is in one of the networks, or no
+     * networks are given. {@code allowList}: an allow list entry (all actions none; logged when it changed one).
+     */
+    public record AuthOverride(String name, List<String> senderDomains, List<Cidr> networks, AuthActions actions,
+                               boolean allowList) {
+        public AuthOverride {
+            senderDomains = List.copyOf(senderDomains);
+            networks = List.copyOf(networks);
+        }
+    }
+
+    /**
+     * Inbound DNS Authentication (SPF, FCrDNS, DKIM, ARC, DMARC) for mail from outside.
+     *
+     * @param enabled           run the checks on inbound listeners (default true)
+     * @param actions           the default actions
+     * @param subjectTag        prefix for the Subject of tagged messages ("" = header only)
+     * @param tagHeader         the header field added to tagged messages
+     * @param overrides         scopes, first match wins
+     * @param trustedArcSealers ARC sealers whose passing chain overrides a DMARC failure
+     */
+    public record Authentication(boolean enabled, AuthActions actions, String subjectTag, String tagHeader,
+                                 List<AuthOverride> overrides, List<String> trustedArcSealers) {
+        public Authentication {
+            overrides = List.copyOf(overrides);
+            trustedArcSealers = List.copyOf(trustedArcSealers);
+        }
+
+        public static Authentication defaults() {
+            return new Authentication(true, AuthActions.baseline(), "[Suspicious]", "X-Mailward-Auth-Tag", List.of(), List.of());
+        }
     }
 }

@@ -66,7 +66,16 @@ public final class QueueManager implements AutoCloseable {
     private volatile boolean running;
     private Thread loop;
 
+    private final org.mailward.gateway.events.GatewayEvents events;
+
     public QueueManager(Spool spool, GatewayConfig config, Resolver resolver, Clock clock, SSLContext strictTls) {
+        this(spool, config, resolver, clock, strictTls, org.mailward.gateway.events.GatewayEvents.NONE);
+    }
+
+    /** With {@code events}: every new SMTP session's TLS outcome is recorded there (TLS-RPT, RFC 8460). */
+    public QueueManager(Spool spool, GatewayConfig config, Resolver resolver, Clock clock, SSLContext strictTls,
+                        org.mailward.gateway.events.GatewayEvents events) {
+        this.events = events;
         this.spool = spool;
         this.config = config;
         this.resolver = resolver;
@@ -350,11 +359,16 @@ public final class QueueManager implements AutoCloseable {
                     c = SmtpClient.connect(new InetSocketAddress(a, hop.port()), config.hostname(),
                             config.delivery().connectTimeout(), Duration.ofMinutes(5));
                     c.ehlo();
+                    if (!c.supports("STARTTLS")) {
+                        recordTls(env, domain, hop.host(), a, "starttls-not-supported", hop.host() + " does not offer STARTTLS", null);
+                    }
                     if (c.supports("STARTTLS")) {
                         try {
                             c.startTls(req == TlsRequirement.ENFORCED_STRICT ? strictTls : anyCertTls, TlsProfile.ncsc(), hop.host(),
                                     req == TlsRequirement.ENFORCED_STRICT);
+                            recordTls(env, domain, hop.host(), a, org.mailward.gateway.events.DeliveryTlsEvent.SUCCESS, "", c);
                         } catch (IOException e) {
+                            recordTls(env, domain, hop.host(), a, org.mailward.gateway.events.TlsResultTypes.of(e), String.valueOf(e.getMessage()), null);
                             if (req.enforced()) {
                                 tlsProblem = true;
                                 lastError = "TLS required by policy (" + req + ") but the handshake with " + hop.host() + " failed: " + e.getMessage();
@@ -400,6 +414,13 @@ public final class QueueManager implements AutoCloseable {
         }
         deferred.putAll(all(rcpts, lastError));
         return new Attempt(delivered, failed, deferred, Optional.empty());
+    }
+
+    /** One TLS-RPT result (RFC 8460 4.4); MTA-STS/DANE policy types are for the delivery policy to fill in. */
+    private void recordTls(Envelope env, String domain, String mx, InetAddress ip, String result, String detail, SmtpClient c) {
+        events.recordDelivery(new org.mailward.gateway.events.DeliveryTlsEvent(clock.instant(), env.queueId(), domain, mx,
+                ip.getHostAddress(), org.mailward.gateway.events.DeliveryTlsEvent.NO_POLICY_FOUND, "", result, detail,
+                c == null ? "" : c.tls().map(t -> t.protocol()).orElse(""), c == null ? "" : c.tls().map(t -> t.cipherSuite()).orElse("")));
     }
 
     private Attempt send(SmtpClient c, Envelope env, List<Envelope.Recipient> rcpts, byte[] content,

@@ -66,6 +66,8 @@ public final class HookRunner implements AutoCloseable {
                     return new Outcome(a, headers, remove);
                 }
                 case HookVerdict.Quarantine q -> {
+                    headers.addAll(q.addHeaders());
+                    remove.addAll(q.removeHeaders());
                     LOG.info("hook {} quarantined in phase {}: {}", h.name(), phase, q.reason());
                     return new Outcome(q, headers, remove);
                 }

@@ -23,8 +23,19 @@ public sealed interface HookVerdict {
         }
     }
 
-    /** Data phase only: accept (250) but hold the message in quarantine with this reason. */
-    record Quarantine(String reason) implements HookVerdict {
+    /**
+     * Data phase only: accept (250) but hold the message in quarantine with this reason. Like Continue it may carry
+     * header fields to prepend and to remove (the held message then shows our Authentication-Results).
+     */
+    record Quarantine(String reason, List<String> addHeaders, List<String> removeHeaders) implements HookVerdict {
+        public Quarantine {
+            addHeaders = List.copyOf(addHeaders);
+            removeHeaders = List.copyOf(removeHeaders);
+        }
+
+        public Quarantine(String reason) {
+            this(reason, List.of(), List.of());
+        }
     }
 
     record Accept() implements HookVerdict {
@@ -62,6 +73,10 @@ public sealed interface HookVerdict {
 
     static HookVerdict quarantine(String reason) {
         return new Quarantine(reason);
+    }
+
+    static HookVerdict quarantine(String reason, List<String> add, List<String> remove) {
+        return new Quarantine(reason, add, remove);
     }
 
     static HookVerdict reject(int code, String enhanced, String text) {

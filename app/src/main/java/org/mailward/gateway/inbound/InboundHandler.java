@@ -144,7 +144,9 @@ public final class InboundHandler implements SessionHandler {
 
     /**
      * Removes header fields given exactly (folding included, without the final CRLF) from the header section;
-     * each entry removes one occurrence that starts at a line start. The body is never touched.
+     * each entry removes one occurrence that starts at a line start. The body is never touched. An entry is matched
+     * by its UTF-8 bytes, or, when that finds nothing, by its characters taken as bytes (ISO-8859-1): that is how a
+     * hook names a field whose bytes are not valid UTF-8.
      */
     static byte[] removeHeaders(byte[] message, List<String> fields) {
         if (fields.isEmpty()) {
@@ -156,6 +158,10 @@ public final class InboundHandler implements SessionHandler {
         String rest = end < 0 ? "" : m.substring(end + 2);
         for (String f : fields) {
             String needle = new String(f.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1) + "\r\n";
+            if (!header.startsWith(needle) && !header.contains("\r\n" + needle) && f.chars().allMatch(c -> c <= 0xFF)) {
+                // a field that is not valid UTF-8 can only be named by its bytes one to one (ISO-8859-1 decoded)
+                needle = f + "\r\n";
+            }
             int at = header.startsWith(needle) ? 0 : header.indexOf("\r\n" + needle);
             if (at > 0) {
                 at += 2;

@@ -1,6 +1,7 @@
 /**
  * The inbound pipeline: one hook per SMTP phase (after Haraka and Postfix smtpd restrictions), relay control,
- * and the hand-off to the spool. SPF, DKIM, DMARC and ARC plug in as {@link org.mailward.gateway.inbound.InboundHook}s.
+ * and the hand-off to the spool. SPF, FCrDNS, DKIM, ARC and DMARC run in {@link org.mailward.gateway.inbound.AuthenticationHook}
+ * (inbound listeners, mail from outside only), whose action comes from {@link org.mailward.gateway.inbound.AuthenticationPolicy}.
  *
  * <pre>
  *  SmtpSession --SessionHandler--&gt; InboundHandler

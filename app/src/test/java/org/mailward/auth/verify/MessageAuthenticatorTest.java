@@ -169,6 +169,22 @@ class MessageAuthenticatorTest {
     }
 
     @Test
+    void spfEvaluatedAtMailFromIsUsedAsGivenAtData() {
+        MessageAuthenticator auth = authenticator(DmarcOptions.defaults());
+        Envelope good = Envelope.of(GOOD_IP, "mail.reject.example", "ceo@reject.example");
+        Envelope bad = Envelope.of(BAD_IP, "spoofer.invalid", "ceo@reject.example");
+        org.mailward.auth.spf.SpfResult early = auth.evaluateSpf(good).orElseThrow();
+        assertThat(early.result()).isEqualTo(SpfVerdict.PASS);
+        assertThat(auth.authenticate(good, early, message("ceo@reject.example")))
+                .isEqualTo(auth.authenticate(good, message("ceo@reject.example")));
+        // the given result is used, not evaluated again: DMARC follows it
+        MessageAuthentication a = auth.authenticate(bad, early, message("ceo@reject.example"));
+        assertThat(a.spf()).contains(early);
+        assertThat(a.dmarc().verdict()).isEqualTo(DmarcVerdict.PASS);
+        assertThat(auth.evaluateSpf(Envelope.none())).isEmpty();
+    }
+
+    @Test
     void spoofedMessageFailsEverythingAndRejectPolicyRejects() {
         MessageAuthentication a = authenticator(DmarcOptions.defaults())
                 .authenticate(Envelope.of(BAD_IP, "spoofer.invalid", "ceo@reject.example"), message("ceo@reject.example"));

@@ -121,6 +121,132 @@ class ConfigReaderTest {
     }
 
     @Test
+    void authenticationDefaultsHonourDmarcAndNothingElse() {
+        GatewayConfig c = ConfigReader.read("hostname: mx.example.org\nlisteners: [{name: in, port: 25}]\n", BASE).config().orElseThrow();
+        GatewayConfig.Authentication a = c.authentication();
+        assertThat(a.enabled()).isTrue();
+        assertThat(a.actions()).isEqualTo(GatewayConfig.AuthActions.baseline());
+        assertThat(a.actions().honourDmarcPolicy()).isTrue();
+        assertThat(a.overrides()).isEmpty();
+        assertThat(c.database()).isEmpty();
+    }
+
+    @Test
+    void authenticationKeysAndOverridesAreRead() {
+        String yaml = """
+                hostname: mx.example.org
+                listeners: [{name: in, port: 25}]
+                database: jdbc:postgresql://127.0.0.1:5432/mailward
+                authentication:
+                  spfFail: tag
+                  spfSoftfail: tag
+                  dkimFail: quarantine
+                  dmarcFail: reject
+                  honourDmarcPolicy: false
+                  subjectTag: "[SPOOF?]"
+                  tagHeader: X-Auth-Warning
+                  trustedArcSealers: [lists.example.net]
+                  overrides:
+                    - name: partner
+                      senderDomains: [partner.example, "*.partner.example"]
+                      dmarcFail: none
+                    - name: scanner
+                      networks: [127.0.0.0/24, "::1"]
+                      allow: true
+                """;
+        ConfigReader.Result r = ConfigReader.read(yaml, BASE);
+        assertThat(r.errors()).isEmpty();
+        GatewayConfig c = r.config().orElseThrow();
+        assertThat(c.database()).contains("jdbc:postgresql://127.0.0.1:5432/mailward");
+        GatewayConfig.Authentication a = c.authentication();
+        assertThat(a.actions()).isEqualTo(new GatewayConfig.AuthActions(GatewayConfig.AuthAction.TAG, GatewayConfig.AuthAction.TAG,
+                GatewayConfig.AuthAction.QUARANTINE, GatewayConfig.AuthAction.REJECT, false));
+        assertThat(a.subjectTag()).isEqualTo("[SPOOF?]");
+        assertThat(a.tagHeader()).isEqualTo("X-Auth-Warning");
+        assertThat(a.trustedArcSealers()).containsExactly("lists.example.net");
+        assertThat(a.overrides()).hasSize(2);
+        GatewayConfig.AuthOverride partner = a.overrides().get(0);
+        assertThat(partner.senderDomains()).containsExactly("partner.example", "*.partner.example");
+        // an override starts from the default actions and changes only what it names
+        assertThat(partner.actions()).isEqualTo(new GatewayConfig.AuthActions(GatewayConfig.AuthAction.TAG, GatewayConfig.AuthAction.TAG,
+                GatewayConfig.AuthAction.QUARANTINE, GatewayConfig.AuthAction.NONE, false));
+        assertThat(a.overrides().get(1).allowList()).isTrue();
+        assertThat(a.overrides().get(1).actions()).isEqualTo(GatewayConfig.AuthActions.allowed());
+        assertThat(a.overrides().get(1).networks()).hasSize(2);
+    }
+
+    @Test
+    void authenticationErrorsPointAtTheKey() {
+        String yaml = """
+                hostname: mx.example.org
+                listeners: [{name: in, port: 25}]
+                database: mysql://x
+                authentication:
+                  spfFail: bounce
+                  honourDmarcPolicy: yes
+                  tagHeader: "X Bad"
+                  overrides:
+                    - { name: a, dmarcFail: none }
+                    - { name: b, networks: [300.1.1.1], senderDomains: ["bad..example"] }
+                    - { name: c, senderDomains: [x.example], allow: true, dkimFail: reject }
+                    - { name: c, senderDomains: [y.example], colour: red }
+                """;
+        ConfigReader.Result r = ConfigReader.read(yaml, BASE);
+        assertThat(r.valid()).isFalse();
+        assertThat(r.errors()).extracting(e -> e.line() + ":" + e.column() + " " + e.message().split(":")[0]).contains(
+                "3:11 database must be a JDBC URL starting jdbc",
+                "5:12 authentication.spfFail must be none, tag, quarantine or reject, not 'bounce'",
+                "6:22 authentication.honourDmarcPolicy must be true or false, not 'yes'",
+                "7:14 authentication.tagHeader must be a header field name (letters, digits, hyphens), not 'X Bad'",
+                "9:7 authentication.overrides[] needs senderDomains or networks (or both)",
+                "10:29 authentication.overrides[].networks",
+                "10:57 authentication.overrides[].senderDomains",
+                "11:7 authentication.overrides[]",
+                "12:15 authentication.overrides[]",
+                "12:46 unknown key 'colour' in authentication.overrides[] (known");
+        assertThat(r.errors()).filteredOn(e -> e.line() == 10 && e.message().contains("needs senderDomains")).isEmpty();
+    }
+
+    /** Property: any mix of values in the authentication section gives a config or positioned errors, never a throw. */
+    @Test
+    void authenticationSectionFuzz() {
+        long seed = System.nanoTime();
+        Random r = new Random(seed);
+        String[] values = {"none", "tag", "quarantine", "reject", "true", "false", "", "[]", "{}", "[a, b]", "\"*.x.example\"",
+                "127.0.0.0/8", "::1/200", "x..y", "\"[T]\"", "null", "~", "5", "X-Tag"};
+        String[] keys = {"spfFail", "spfSoftfail", "dkimFail", "dmarcFail", "honourDmarcPolicy", "subjectTag", "tagHeader",
+                "trustedArcSealers", "enabled", "bogus"};
+        String[] okeys = {"name", "senderDomains", "networks", "allow", "dmarcFail", "honourDmarcPolicy"};
+        for (int i = 0; i < 300; i++) {
+            StringBuilder y = new StringBuilder("hostname: mx.example.org\nlisteners: [{name: in, port: 25}]\nauthentication:\n");
+            for (int k = 0; k < r.nextInt(5); k++) {
+                y.append("  ").append(keys[r.nextInt(keys.length)]).append(": ").append(values[r.nextInt(values.length)]).append('\n');
+            }
+            if (r.nextBoolean()) {
+                y.append("  overrides:\n");
+                for (int o = 0; o < 1 + r.nextInt(3); o++) {
+                    y.append("    - ");
+                    for (int k = 0; k < 1 + r.nextInt(4); k++) {
+                        y.append(k == 0 ? "" : "      ").append(okeys[r.nextInt(okeys.length)]).append(": ")
+                                .append(values[r.nextInt(values.length)]).append('\n');
+                    }
+                }
+            }
+            try {
+                ConfigReader.Result res = ConfigReader.read(y.toString(), BASE);
+                assertThat(res.valid() || !res.errors().isEmpty()).as("seed %d", seed).isTrue();
+                if (res.valid()) {
+                    assertThat(res.config().orElseThrow().authentication()).isNotNull();
+                } else {
+                    assertThat(res.errors()).as("seed %d: %s", seed, y).allSatisfy(e -> assertThat(e.line()).isPositive());
+                }
+            } catch (RuntimeException ex) {
+                throw new AssertionError("seed " + seed + " iteration " + i + ": reader threw on\n" + y, ex);
+            }
+        }
+    }
+
+    @Test
     void submissionListenerWithoutUsersIsAnError() {
         ConfigReader.Result r = ConfigReader.read("hostname: mx.example.org\nlisteners: [{name: sub, port: 587, kind: submission}]\n", BASE);
         assertThat(r.errors()).extracting(ConfigError::message).anyMatch(m -> m.contains("submission listener accepts mail only after AUTH"));

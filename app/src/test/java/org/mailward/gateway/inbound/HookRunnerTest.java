@@ -26,6 +26,19 @@ class HookRunnerTest {
     }
 
     @Test
+    void quarantineKeepsItsOwnHeaderEditsAndThoseBeforeIt() {
+        try (HookRunner r = new HookRunner(List.of(
+                hook("a", HookVerdict.addHeaders(List.of("X-A: 1")), 0),
+                hook("q", HookVerdict.quarantine("dmarc", List.of("Authentication-Results: mx; dmarc=fail"), List.of("X-Old: 1")), 0),
+                hook("c", HookVerdict.addHeaders(List.of("X-C: 1")), 0)), Duration.ofSeconds(1))) {
+            HookRunner.Outcome o = r.run("helo", h -> h.onHelo(null));
+            assertThat(o.verdict()).isInstanceOf(HookVerdict.Quarantine.class);
+            assertThat(o.headers()).containsExactly("X-A: 1", "Authentication-Results: mx; dmarc=fail");
+            assertThat(o.removeHeaders()).containsExactly("X-Old: 1");
+        }
+    }
+
+    @Test
     void firstDecidingVerdictWinsAndHeadersAccumulate() {
         try (HookRunner r = new HookRunner(List.of(
                 hook("a", HookVerdict.addHeaders(List.of("X-A: 1")), 0),
