@@ -518,7 +518,7 @@ public final class ConfigReader {
     private GatewayConfig.Delivery delivery(YamlNode n) {
         YamlNode.Map_ m = n == null ? new YamlNode.Map_(Map.of(), Map.of(), 0, 0)
                 : map(n, "delivery", Set.of("firstRetry", "maxRetryInterval", "maxQueueLifetime", "concurrencyPerDestination",
-                        "connectTimeout", "secureDelivery", "mxPort")).orElse(new YamlNode.Map_(Map.of(), Map.of(), 0, 0));
+                        "connectTimeout", "secureDelivery", "mxPort", "mtaSts", "dane", "delayWarning")).orElse(new YamlNode.Map_(Map.of(), Map.of(), 0, 0));
         List<GatewayConfig.SecureDeliveryRule> rules = new ArrayList<>();
         boolean given = m.entries().containsKey("secureDelivery");
         for (YamlNode r : list(m, "secureDelivery", "delivery")) {
@@ -551,6 +551,25 @@ public final class ConfigReader {
                 (int) number(m, "concurrencyPerDestination", "delivery", 5, 1, 1000),
                 duration(m, "connectTimeout", "delivery", Duration.ofSeconds(30)),
                 given ? rules : GUIDANCE_RULES,
-                m.entries().containsKey("mxPort") ? Optional.of((int) mxPort) : Optional.empty());
+                m.entries().containsKey("mxPort") ? Optional.of((int) mxPort) : Optional.empty(),
+                flag(m, "mtaSts", "delivery", true),
+                flag(m, "dane", "delivery", true),
+                duration(m, "delayWarning", "delivery", Duration.ofHours(4)));
+    }
+
+    /** A YAML boolean ({@code true}/{@code false}); anything else is an error and yields the default. */
+    private boolean flag(YamlNode.Map_ m, String key, String what, boolean def) {
+        Optional<String> s = string(m, key, what);
+        if (s.isEmpty()) {
+            return def;
+        }
+        return switch (s.get()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                error(at(m, key), what + "." + key + " must be true or false, not '" + s.get() + "'");
+                yield def;
+            }
+        };
     }
 }

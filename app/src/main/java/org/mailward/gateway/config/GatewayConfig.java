@@ -55,10 +55,14 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
                          Duration dataTimeout, Duration greetPause, Duration hookTimeout, int maxConnections) {
     }
 
-    /** Delivery settings: retries (Postfix-like defaults), concurrency and Secure Delivery rules. */
+    /**
+     * Delivery settings: retries (Postfix-like defaults), concurrency and Secure Delivery rules; {@code mtaSts} and
+     * {@code dane} switch the RFC 8461 / RFC 7672 links of the Secure Delivery chain; {@code delayWarning} is how long
+     * a message may wait before its sender gets a delay notice (0 disables them).
+     */
     public record Delivery(Duration firstRetry, Duration maxRetryInterval, Duration maxQueueLifetime,
                            int concurrencyPerDestination, Duration connectTimeout, List<SecureDeliveryRule> secureDelivery,
-                           Optional<Integer> mxPort) {
+                           Optional<Integer> mxPort, boolean mtaSts, boolean dane, Duration delayWarning) {
         public Delivery {
             secureDelivery = List.copyOf(secureDelivery);
         }

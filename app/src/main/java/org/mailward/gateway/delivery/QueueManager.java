@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -57,7 +58,8 @@ public final class QueueManager implements AutoCloseable {
     private final Clock clock;
     private final SSLContext strictTls;
     private final SSLContext anyCertTls;
-    private final SecureDeliveryPolicy policy;
+    private final DeliveryTlsPolicy tlsPolicy;
+    private final DeliveryTlsOutcome.Listener tlsListener;
     private final Map<String, GatewayConfig.LocalDomain> local = new LinkedHashMap<>();
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -67,13 +69,25 @@ public final class QueueManager implements AutoCloseable {
     private Thread loop;
 
     public QueueManager(Spool spool, GatewayConfig config, Resolver resolver, Clock clock, SSLContext strictTls) {
+        this(spool, config, resolver, clock, strictTls, new HttpsMtaStsFetcher(resolver, TlsFailures.defaultTrustManager(), 443,
+                config.delivery().connectTimeout()), DeliveryTlsOutcome.Listener.none());
+    }
+
+    /**
+     * @param mtaSts      fetches MTA-STS policies (used when {@code delivery.mtaSts} is on)
+     * @param tlsListener receives every attempt's TLS outcome (for the store's TLS-RPT data, metrics)
+     */
+    public QueueManager(Spool spool, GatewayConfig config, Resolver resolver, Clock clock, SSLContext strictTls, MtaStsFetcher mtaSts,
+                        DeliveryTlsOutcome.Listener tlsListener) {
         this.spool = spool;
         this.config = config;
         this.resolver = resolver;
         this.clock = clock;
         this.strictTls = strictTls;
         this.anyCertTls = trustAll();
-        this.policy = SecureDeliveryPolicy.chain(List.of(SecureDeliveryPolicy.patterns(config.delivery().secureDelivery())));
+        this.tlsPolicy = new DeliveryTlsPolicy(resolver, SecureDeliveryPolicy.patterns(config.delivery().secureDelivery()),
+                config.delivery().mtaSts() ? Optional.of(new MtaStsPolicies(resolver, clock, mtaSts)) : Optional.empty(), config.delivery().dane());
+        this.tlsListener = tlsListener;
         for (GatewayConfig.LocalDomain d : config.localDomains()) {
             local.put(d.domain(), d);
         }
@@ -137,7 +151,15 @@ public final class QueueManager implements AutoCloseable {
     }
 
     /** The result of one destination attempt. */
-    private record Attempt(Map<String, String> delivered, Map<String, String> failed, Map<String, String> deferred, Optional<String> hold) {
+    private record Attempt(Map<String, String> delivered, Map<String, String> failed, Map<String, String> deferred, Optional<String> hold,
+                           List<DeliveryTlsOutcome> tlsOutcomes) {
+        Attempt(Map<String, String> delivered, Map<String, String> failed, Map<String, String> deferred, Optional<String> hold) {
+            this(delivered, failed, deferred, hold, List.of());
+        }
+
+        Attempt withTlsOutcomes(List<DeliveryTlsOutcome> o) {
+            return new Attempt(delivered, failed, deferred, hold, List.copyOf(o));
+        }
     }
 
     void deliver(QueuedMessage m) throws IOException {
@@ -273,7 +295,22 @@ public final class QueueManager implements AutoCloseable {
     private record Hop(String host, int port) {
     }
 
+    /** One destination attempt; its TLS outcomes (one per MX host tried with a TLS decision) ride on the result. */
     private Attempt attemptDomain(Envelope env, String domain, List<Envelope.Recipient> rcpts, byte[] content) {
+        List<DeliveryTlsOutcome> outcomes = new ArrayList<>();
+        Attempt a = attemptDomain(env, domain, rcpts, content, outcomes);
+        for (DeliveryTlsOutcome o : outcomes) {
+            if (!o.success()) {
+                LOG.info("TLS outcome {} {} {} ({} {}): {} - {}", env.queueId(), domain, o.mxHost(), o.policyType().rfcName(), o.mode(),
+                        o.failure().get().rfcName(), o.detail());
+            }
+            tlsListener.outcome(env.queueId(), o);
+        }
+        return a.withTlsOutcomes(outcomes);
+    }
+
+    private Attempt attemptDomain(Envelope env, String domain, List<Envelope.Recipient> rcpts, byte[] content, List<DeliveryTlsOutcome> outcomes) {
+        boolean mxAuthenticated = false;
         Map<String, String> delivered = new LinkedHashMap<>();
         Map<String, String> failed = new LinkedHashMap<>();
         Map<String, String> deferred = new LinkedHashMap<>();
@@ -296,6 +333,7 @@ public final class QueueManager implements AutoCloseable {
                 return new Attempt(delivered, failed, deferred, Optional.empty());
             }
             List<DnsRecord.Mx> records = mx.recordsOf(DnsRecord.Mx.class);
+            mxAuthenticated = mx.authenticated(); // RFC 7672 2.2.1: DANE needs a secure MX RRset
             if (records.size() == 1 && records.get(0).exchange().isEmpty()) {
                 // RFC 7505 3: a null MX means the domain accepts no mail: bounce at once
                 failed.putAll(all(rcpts, "556 5.1.10 domain " + domain + " does not accept mail (null MX, RFC 7505)"));
@@ -303,7 +341,9 @@ public final class QueueManager implements AutoCloseable {
             }
             if (records.isEmpty()) {
                 // RFC 5321 5.1: implicit MX; a domain with neither MX nor address records is undeliverable
-                DnsStatus a = resolver.query(domain, RecordType.A).status();
+                DnsAnswer implicitA = resolver.query(domain, RecordType.A);
+                DnsStatus a = implicitA.status();
+                mxAuthenticated = implicitA.authenticated() && implicitA.hasRecords(); // RFC 7672 2.2.1: secure implicit MX
                 DnsStatus aaaa = resolver.query(domain, RecordType.AAAA).status();
                 boolean none = (a == DnsStatus.NODATA || a == DnsStatus.NXDOMAIN) && (aaaa == DnsStatus.NODATA || aaaa == DnsStatus.NXDOMAIN);
                 if (none) {
@@ -324,21 +364,28 @@ public final class QueueManager implements AutoCloseable {
                 }
             }
         }
-        TlsRequirement req = ld != null ? TlsRequirement.OPPORTUNISTIC : policy.requirementFor(domain);
+        DeliveryTlsPolicy.Destination dest = ld != null ? null : tlsPolicy.destination(domain, mxAuthenticated);
         String lastError = "451 4.4.1 no reachable host for " + domain;
         boolean tlsProblem = false;
         for (Hop hop : hops) {
+            DeliveryTlsPolicy.HostPlan plan = ld != null ? DeliveryTlsPolicy.HostPlan.opportunistic() : tlsPolicy.plan(dest, hop.host(), hop.port());
+            if (plan.skip().isPresent()) {
+                outcomes.add(outcome(domain, hop, "", plan, Optional.empty(), plan.skip(), plan.detail(), true));
+                lastError = "451 4.7.5 " + plan.detail();
+                continue;
+            }
             List<InetAddress> addrs = addresses(hop.host());
             if (addrs.isEmpty()) {
                 lastError = "451 4.4.3 cannot resolve " + hop.host();
                 continue;
             }
             for (InetAddress a : addrs) {
-                String key = a.getHostAddress() + ":" + hop.port() + "/" + hop.host() + "/" + req;
+                String key = a.getHostAddress() + ":" + hop.port() + "/" + hop.host() + "/" + plan.cacheKey();
                 Optional<SmtpClient> cached = connections.take(key);
                 if (cached.isPresent()) {
                     try {
                         Attempt r = send(cached.get(), env, rcpts, content, delivered, failed, deferred);
+                        outcomes.add(outcome(domain, hop, a.getHostAddress(), plan, cached.get().tls(), plan.reported(), plan.detail(), false));
                         connections.offer(key, cached.get());
                         return r;
                     } catch (IOException e) {
@@ -347,36 +394,71 @@ public final class QueueManager implements AutoCloseable {
                 }
                 SmtpClient c = null;
                 try {
-                    c = SmtpClient.connect(new InetSocketAddress(a, hop.port()), config.hostname(),
-                            config.delivery().connectTimeout(), Duration.ofMinutes(5));
-                    c.ehlo();
+                    c = open(a, hop);
+                    Optional<DeliveryTlsOutcome.FailureType> reported = plan.reported();
+                    String reportedDetail = plan.detail();
+                    boolean fellBack = false;
                     if (c.supports("STARTTLS")) {
+                        AtomicReference<String> daneWhy = new AtomicReference<>("");
+                        SSLContext ctx = switch (plan.verification()) {
+                            case NONE -> anyCertTls;
+                            case WEBPKI, WEBPKI_REPORT_ONLY -> strictTls;
+                            case DANE -> DaneVerifier.context(plan.tlsa(), hop.host(), clock, daneWhy);
+                        };
+                        boolean webPki = plan.verification() == DeliveryTlsPolicy.Verification.WEBPKI
+                                || plan.verification() == DeliveryTlsPolicy.Verification.WEBPKI_REPORT_ONLY;
                         try {
-                            c.startTls(req == TlsRequirement.ENFORCED_STRICT ? strictTls : anyCertTls, TlsProfile.ncsc(), hop.host(),
-                                    req == TlsRequirement.ENFORCED_STRICT);
+                            c.startTls(ctx, TlsProfile.ncsc(), hop.host(), webPki);
                         } catch (IOException e) {
-                            if (req.enforced()) {
-                                tlsProblem = true;
-                                lastError = "TLS required by policy (" + req + ") but the handshake with " + hop.host() + " failed: " + e.getMessage();
+                            c.close();
+                            c = null;
+                            boolean dane = !daneWhy.get().isEmpty();
+                            DeliveryTlsOutcome.FailureType ft = dane ? DeliveryTlsOutcome.FailureType.VALIDATION_FAILURE : TlsFailures.classify(e);
+                            String why = dane ? daneWhy.get() : String.valueOf(e.getMessage());
+                            if (plan.requireTls()) {
+                                outcomes.add(outcome(domain, hop, a.getHostAddress(), plan, Optional.empty(), Optional.of(ft), why, true));
+                                tlsProblem |= plan.holdOnFailure();
+                                lastError = (plan.holdOnFailure() ? "" : "451 4.7.5 ") + "TLS required by " + describe(plan)
+                                        + " but the handshake with " + hop.host() + " failed: " + why;
                                 continue;
                             }
-                            LOG.info("opportunistic TLS with {} failed ({}); retrying in clear", hop.host(), e.getMessage());
-                            try (SmtpClient plain = SmtpClient.connect(new InetSocketAddress(a, hop.port()), config.hostname(),
-                                    config.delivery().connectTimeout(), Duration.ofMinutes(5))) {
-                                plain.ehlo();
-                                Attempt r = send(plain, env, rcpts, content, delivered, failed, deferred);
-                                plain.quit();
-                                return r;
+                            reported = Optional.of(ft);
+                            reportedDetail = why;
+                            fellBack = true;
+                            c = open(a, hop);
+                            if (plan.verification() == DeliveryTlsPolicy.Verification.WEBPKI_REPORT_ONLY && c.supports("STARTTLS")) {
+                                // RFC 8461 5: testing mode delivers as without a policy: TLS with any certificate
+                                LOG.info("MTA-STS (testing) validation of {} failed ({}); delivering with unverified TLS", hop.host(), why);
+                                try {
+                                    c.startTls(anyCertTls, TlsProfile.ncsc(), hop.host(), false);
+                                } catch (IOException e2) {
+                                    c.close();
+                                    c = open(a, hop);
+                                }
+                            } else {
+                                LOG.info("opportunistic TLS with {} failed ({}); retrying in clear", hop.host(), why);
                             }
                         }
-                    } else if (req.enforced()) {
-                        tlsProblem = true;
-                        lastError = "TLS required by policy (" + req + ") but " + hop.host() + " does not offer STARTTLS";
+                    } else if (plan.requireTls()) {
+                        outcomes.add(outcome(domain, hop, a.getHostAddress(), plan, Optional.empty(),
+                                Optional.of(DeliveryTlsOutcome.FailureType.STARTTLS_NOT_SUPPORTED), hop.host() + " does not offer STARTTLS", true));
+                        tlsProblem |= plan.holdOnFailure();
+                        lastError = (plan.holdOnFailure() ? "" : "451 4.7.5 ") + "TLS required by " + describe(plan) + " but " + hop.host()
+                                + " does not offer STARTTLS";
                         c.quit();
+                        c = null;
                         continue;
+                    } else if (plan.type() == DeliveryTlsOutcome.PolicyType.STS) {
+                        reported = Optional.of(DeliveryTlsOutcome.FailureType.STARTTLS_NOT_SUPPORTED);
+                        reportedDetail = hop.host() + " does not offer STARTTLS (MTA-STS testing mode)";
                     }
                     Attempt r = send(c, env, rcpts, content, delivered, failed, deferred);
-                    connections.offer(key, c); // kept for the next message to this destination
+                    outcomes.add(outcome(domain, hop, a.getHostAddress(), plan, c.tls(), reported, reportedDetail, false));
+                    if (fellBack) {
+                        c.quit(); // a downgraded connection is not kept for later messages
+                    } else {
+                        connections.offer(key, c); // kept for the next message to this destination
+                    }
                     c = null;
                     return r;
                 } catch (SmtpClient.SmtpException e) {
@@ -400,6 +482,34 @@ public final class QueueManager implements AutoCloseable {
         }
         deferred.putAll(all(rcpts, lastError));
         return new Attempt(delivered, failed, deferred, Optional.empty());
+    }
+
+    private SmtpClient open(InetAddress a, Hop hop) throws IOException {
+        SmtpClient c = SmtpClient.connect(new InetSocketAddress(a, hop.port()), config.hostname(), config.delivery().connectTimeout(),
+                Duration.ofMinutes(5));
+        try {
+            c.ehlo();
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private static String describe(DeliveryTlsPolicy.HostPlan plan) {
+        return switch (plan.type()) {
+            case TLSA -> "DANE (RFC 7672)";
+            case STS -> "MTA-STS (RFC 8461, mode " + plan.mode() + ")";
+            default -> "policy (" + plan.mode().toUpperCase(java.util.Locale.ROOT).replace('-', '_') + ")";
+        };
+    }
+
+    private static DeliveryTlsOutcome outcome(String domain, Hop hop, String address, DeliveryTlsPolicy.HostPlan plan,
+                                              Optional<org.mailward.smtp.SessionInfo.TlsInfo> tls, Optional<DeliveryTlsOutcome.FailureType> failure,
+                                              String detail, boolean enforced) {
+        return new DeliveryTlsOutcome(domain, hop.host(), address, plan.type(), plan.policyStrings(), plan.mode(),
+                tls.map(org.mailward.smtp.SessionInfo.TlsInfo::protocol), tls.map(org.mailward.smtp.SessionInfo.TlsInfo::cipherSuite),
+                failure, failure.isEmpty() ? "" : detail, enforced);
     }
 
     private Attempt send(SmtpClient c, Envelope env, List<Envelope.Recipient> rcpts, byte[] content,
