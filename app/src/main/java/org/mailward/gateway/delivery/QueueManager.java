@@ -225,13 +225,15 @@ public final class QueueManager implements AutoCloseable {
         }
         int attempts = env.attempts() + 1;
         if (hold.isPresent()) {
-            spool.update(QueueState.ACTIVE, updated.withAttempt(attempts, now, hold.get()).withHoldReason(hold.get()));
+            // the hold notice below is the sender's delay warning: no second one after a release
+            spool.update(QueueState.ACTIVE, updated.withAttempt(attempts, now, hold.get()).withHoldReason(hold.get()).withDelayWarned(true));
             spool.move(env.queueId(), QueueState.ACTIVE, QueueState.HOLD);
             LOG.warn("held {}: {}", env.queueId(), hold.get());
             notifyHeld(updated, hold.get(), content, now);
             return;
         }
         Instant next = now.plus(backoff(attempts));
+        updated = warnOfDelay(updated, content, now);
         spool.update(QueueState.ACTIVE, updated.withAttempt(attempts, next, lastError));
         spool.move(env.queueId(), QueueState.ACTIVE, QueueState.DEFERRED);
         LOG.info("deferred {} until {}: {}", env.queueId(), next, lastError);
@@ -274,6 +276,29 @@ public final class QueueManager implements AutoCloseable {
      * the message is held, never sent in clear, and the sender gets a delay notice (never the null sender). The
      * administrator sees the held message in {@code mailward queue list} with its reason.
      */
+    /**
+     * Sends the one delay warning (RFC 3464 Action: delayed) a message gets once it has waited
+     * {@code delivery.delayWarning} (Postfix delay_warning_time); never to the null sender, only for recipients
+     * whose NOTIFY allows it (RFC 3461 4.1). Returns the envelope marked as warned.
+     */
+    private Envelope warnOfDelay(Envelope env, byte[] content, Instant now) throws IOException {
+        java.time.Duration after = config.delivery().delayWarning();
+        if (after.isZero() || env.delayWarned() || now.toEpochMilli() - env.receivedAt() < after.toMillis()) {
+            return env;
+        }
+        List<Envelope.Recipient> late = env.pending().stream().filter(Envelope.Recipient::wantsDelayReport).toList();
+        if (env.sender().isEmpty() || late.isEmpty()) {
+            return env.withDelayWarned(true);
+        }
+        byte[] dsn = Bounce.delayWarning(config.hostname(), env, late, content, now, after, config.delivery().maxQueueLifetime());
+        Envelope b = new Envelope("", "", List.of(new Envelope.Recipient(env.sender(), "", List.of(), Envelope.Status.PENDING, "")),
+                "", "", false, now.toEpochMilli(), "delay warning for " + env.queueId(), 0, now.toEpochMilli(), "", "");
+        Envelope stored = spool.enqueue(b, dsn);
+        LOG.info("delay warning {} for {} to <{}>", stored.queueId(), env.queueId(), env.sender());
+        wake.release();
+        return env.withDelayWarned(true);
+    }
+
     private void notifyHeld(Envelope env, String reason, byte[] content, Instant now) throws IOException {
         if (env.sender().isEmpty()) {
             return;
