@@ -17,6 +17,10 @@ import org.mailward.dns.Resolver;
 import org.mailward.gateway.config.GatewayConfig;
 import org.mailward.gateway.config.PasswordHash;
 import org.mailward.gateway.delivery.QueueManager;
+import org.mailward.gateway.observe.GatewayMetrics;
+import org.mailward.gateway.observe.MetricsServer;
+import org.mailward.gateway.observe.ObservedSessionHandler;
+import org.mailward.gateway.observe.TransactionLog;
 import org.mailward.gateway.inbound.HookRunner;
 import org.mailward.gateway.inbound.InboundHandler;
 import org.mailward.gateway.inbound.InboundHook;
@@ -44,9 +48,13 @@ public final class Gateway implements AutoCloseable {
     private final Spool spool;
     private final QueueManager queue;
 
-    private Gateway(Spool spool, QueueManager queue) {
+    private final GatewayMetrics metrics;
+    private MetricsServer metricsServer;
+
+    private Gateway(Spool spool, QueueManager queue, GatewayMetrics metrics) {
         this.spool = spool;
         this.queue = queue;
+        this.metrics = metrics;
     }
 
     /**
@@ -62,8 +70,10 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("queue recovery: {}", r);
         }
         Supplier<SSLContext> serverTls = serverTls(config, dataDir, clock);
-        QueueManager qm = new QueueManager(spool, config, resolver, clock, clientTls);
-        Gateway g = new Gateway(spool, qm);
+        GatewayMetrics metrics = new GatewayMetrics(spool);
+        QueueManager qm = new QueueManager(spool, config, resolver, clock, clientTls, QueueManager.defaultMtaStsFetcher(resolver, config), metrics);
+        Gateway g = new Gateway(spool, qm, metrics);
+        TransactionLog txLog = TransactionLog.slf4j();
         try {
             RelayControl relay = new RelayControl(config.localDomains().stream().map(GatewayConfig.LocalDomain::domain)
                     .collect(Collectors.toSet()), config.relayNetworks());
@@ -90,7 +100,13 @@ public final class Gateway implements AutoCloseable {
                 if (l.kind() == GatewayConfig.ListenerKind.SUBMISSION && auth.isPresent()) {
                     sc = sc.withAuthenticator(auth.get());
                 }
-                g.servers.add(SmtpServer.start(sc, handler, lim.maxConnections()));
+                g.servers.add(SmtpServer.start(sc, new ObservedSessionHandler(handler, l.name(), metrics, txLog, spool, config.hostname()),
+                        lim.maxConnections()));
+            }
+            if (config.metrics().isPresent()) {
+                GatewayConfig.MetricsEndpoint me = config.metrics().get();
+                g.metricsServer = MetricsServer.start(new InetSocketAddress(me.address(), me.port()), metrics);
+                LOG.info("metrics: http://{}:{}/metrics", me.address(), g.metricsServer.address().getPort());
             }
         } catch (IOException | RuntimeException e) {
             g.close();
@@ -133,6 +149,15 @@ public final class Gateway implements AutoCloseable {
         return queue;
     }
 
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The metrics endpoint's address, when {@code metrics} is configured. */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsServer).map(MetricsServer::address);
+    }
+
     /** Graceful stop: listeners finish in-flight transactions (up to {@code grace}), then delivery stops. */
     public void close(Duration grace) {
         List<Thread> closers = new ArrayList<>();
@@ -148,6 +173,9 @@ public final class Gateway implements AutoCloseable {
         }
         queue.close();
         runners.forEach(HookRunner::close);
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
     }
 
     @Override

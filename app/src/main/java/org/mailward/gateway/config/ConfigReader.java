@@ -213,7 +213,7 @@ public final class ConfigReader {
 
     private GatewayConfig config(YamlNode root) {
         Optional<YamlNode.Map_> om = map(root, "the configuration", Set.of("hostname", "dataDir", "tls", "listeners",
-                "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers"));
+                "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers", "metrics"));
         if (om.isEmpty()) {
             return null;
         }
@@ -300,7 +300,8 @@ public final class ConfigReader {
         GatewayConfig.Delivery delivery = delivery(m.entries().get("delivery"));
         List<GatewayConfig.DkimDefinition> dkim = dkim(m);
         List<GatewayConfig.Disclaimer> disclaimers = disclaimers(m);
-        return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery, dkim, disclaimers);
+        Optional<GatewayConfig.MetricsEndpoint> metrics = metrics(m.entries().get("metrics"));
+        return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery, dkim, disclaimers, metrics);
     }
 
     /** {@code dkim[]}: signing definitions; the key file is read and checked against the algorithm here. */
@@ -555,6 +556,24 @@ public final class ConfigReader {
                 flag(m, "mtaSts", "delivery", true),
                 flag(m, "dane", "delivery", true),
                 duration(m, "delayWarning", "delivery", Duration.ofHours(4)));
+    }
+
+    /** {@code metrics: {address, port}}: absent means no endpoint. */
+    private Optional<GatewayConfig.MetricsEndpoint> metrics(YamlNode n) {
+        if (n == null || n instanceof YamlNode.Scalar sc && sc.isNull()) {
+            return Optional.empty();
+        }
+        Optional<YamlNode.Map_> om = map(n, "metrics", Set.of("address", "port"));
+        if (om.isEmpty()) {
+            return Optional.empty();
+        }
+        String address = string(om.get(), "address", "metrics").orElse("127.0.0.1");
+        if (!om.get().entries().containsKey("port")) {
+            error(om.get(), "metrics.port is required (e.g. 9464)");
+            return Optional.empty();
+        }
+        long port = number(om.get(), "port", "metrics", 9464, 0, 65535);
+        return Optional.of(new GatewayConfig.MetricsEndpoint(address, (int) port));
     }
 
     /** A YAML boolean ({@code true}/{@code false}); anything else is an error and yields the default. */

@@ -13,7 +13,18 @@ import org.mailward.smtp.tls.TlsProfile;
 /** The whole gateway configuration (immutable). See docs/configuration.md for every key. */
 public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                             List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
-                            Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers) {
+                            Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers, Optional<MetricsEndpoint> metrics) {
+
+    /** A configuration without a metrics endpoint. */
+    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
+                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
+                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers) {
+        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers, Optional.empty());
+    }
+
+    /** Where the Prometheus metrics endpoint listens (GET /metrics); port 0 picks a free port (tests). */
+    public record MetricsEndpoint(String address, int port) {
+    }
 
     public GatewayConfig {
         dkim = List.copyOf(dkim);

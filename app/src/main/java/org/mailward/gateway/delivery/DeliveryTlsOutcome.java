@@ -80,15 +80,4 @@ public record DeliveryTlsOutcome(String domain, String mxHost, String address, P
             return rfcName;
         }
     }
-
-    /** Receives each attempt's outcome (store, metrics, logs); called on delivery threads, must be thread-safe. */
-    @FunctionalInterface
-    public interface Listener {
-        void outcome(String queueId, DeliveryTlsOutcome outcome);
-
-        static Listener none() {
-            return (q, o) -> {
-            };
-        }
-    }
 }

@@ -59,7 +59,7 @@ public final class QueueManager implements AutoCloseable {
     private final SSLContext strictTls;
     private final SSLContext anyCertTls;
     private final DeliveryTlsPolicy tlsPolicy;
-    private final DeliveryTlsOutcome.Listener tlsListener;
+    private final DeliveryListener listener;
     private final Map<String, GatewayConfig.LocalDomain> local = new LinkedHashMap<>();
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -69,16 +69,20 @@ public final class QueueManager implements AutoCloseable {
     private Thread loop;
 
     public QueueManager(Spool spool, GatewayConfig config, Resolver resolver, Clock clock, SSLContext strictTls) {
-        this(spool, config, resolver, clock, strictTls, new HttpsMtaStsFetcher(resolver, TlsFailures.defaultTrustManager(), 443,
-                config.delivery().connectTimeout()), DeliveryTlsOutcome.Listener.none());
+        this(spool, config, resolver, clock, strictTls, defaultMtaStsFetcher(resolver, config), DeliveryListener.none());
+    }
+
+    /** The production MTA-STS fetcher: HTTPS on port 443 through {@code resolver}, JDK trust anchors. */
+    public static MtaStsFetcher defaultMtaStsFetcher(Resolver resolver, GatewayConfig config) {
+        return new HttpsMtaStsFetcher(resolver, TlsFailures.defaultTrustManager(), 443, config.delivery().connectTimeout());
     }
 
     /**
      * @param mtaSts      fetches MTA-STS policies (used when {@code delivery.mtaSts} is on)
-     * @param tlsListener receives every attempt's TLS outcome (for the store's TLS-RPT data, metrics)
+     * @param listener    receives every attempt's TLS outcome (for the store's TLS-RPT data, metrics) and recipient results
      */
     public QueueManager(Spool spool, GatewayConfig config, Resolver resolver, Clock clock, SSLContext strictTls, MtaStsFetcher mtaSts,
-                        DeliveryTlsOutcome.Listener tlsListener) {
+                        DeliveryListener listener) {
         this.spool = spool;
         this.config = config;
         this.resolver = resolver;
@@ -87,7 +91,7 @@ public final class QueueManager implements AutoCloseable {
         this.anyCertTls = trustAll();
         this.tlsPolicy = new DeliveryTlsPolicy(resolver, SecureDeliveryPolicy.patterns(config.delivery().secureDelivery()),
                 config.delivery().mtaSts() ? Optional.of(new MtaStsPolicies(resolver, clock, mtaSts)) : Optional.empty(), config.delivery().dane());
-        this.tlsListener = tlsListener;
+        this.listener = listener;
         for (GatewayConfig.LocalDomain d : config.localDomains()) {
             local.put(d.domain(), d);
         }
@@ -195,14 +199,17 @@ public final class QueueManager implements AutoCloseable {
         String lastError = "";
         for (Attempt a : results.values()) {
             for (var d : a.delivered().entrySet()) {
+                listener.recipientResult(env.queueId(), d.getKey(), DeliveryListener.RecipientResult.DELIVERED);
                 updated = updated.update(find(updated, d.getKey()).with(Envelope.Status.DELIVERED, d.getValue()));
                 LOG.info("delivered {} to <{}>: {}", env.queueId(), d.getKey(), d.getValue());
             }
             for (var d : a.failed().entrySet()) {
+                listener.recipientResult(env.queueId(), d.getKey(), DeliveryListener.RecipientResult.BOUNCED);
                 updated = updated.update(find(updated, d.getKey()).with(Envelope.Status.FAILED, d.getValue()));
                 LOG.info("failed {} to <{}>: {}", env.queueId(), d.getKey(), d.getValue());
             }
             for (var d : a.deferred().entrySet()) {
+                listener.recipientResult(env.queueId(), d.getKey(), DeliveryListener.RecipientResult.DEFERRED);
                 updated = updated.update(find(updated, d.getKey()).with(Envelope.Status.PENDING, d.getValue()));
                 lastError = d.getValue();
             }
@@ -229,6 +236,7 @@ public final class QueueManager implements AutoCloseable {
             spool.update(QueueState.ACTIVE, updated.withAttempt(attempts, now, hold.get()).withHoldReason(hold.get()).withDelayWarned(true));
             spool.move(env.queueId(), QueueState.ACTIVE, QueueState.HOLD);
             LOG.warn("held {}: {}", env.queueId(), hold.get());
+            updated.pending().forEach(r -> listener.recipientResult(env.queueId(), r.address(), DeliveryListener.RecipientResult.HELD));
             notifyHeld(updated, hold.get(), content, now);
             return;
         }
@@ -329,7 +337,7 @@ public final class QueueManager implements AutoCloseable {
                 LOG.info("TLS outcome {} {} {} ({} {}): {} - {}", env.queueId(), domain, o.mxHost(), o.policyType().rfcName(), o.mode(),
                         o.failure().get().rfcName(), o.detail());
             }
-            tlsListener.outcome(env.queueId(), o);
+            listener.tlsOutcome(env.queueId(), o);
         }
         return a.withTlsOutcomes(outcomes);
     }

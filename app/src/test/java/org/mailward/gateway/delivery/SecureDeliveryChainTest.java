@@ -106,7 +106,7 @@ class SecureDeliveryChainTest {
             String body = policies.get(domain);
             return body == null ? new MtaStsFetcher.Failed("HTTP status 404", false) : new MtaStsFetcher.Body(body);
         };
-        qm = new QueueManager(spool, c, r, Clock.systemUTC(), strict, fetcher, (q, o) -> outcomes.add(o));
+        qm = new QueueManager(spool, c, r, Clock.systemUTC(), strict, fetcher, (DeliveryListener) (q, o) -> outcomes.add(o));
     }
 
     QueuedMessage send(String rcpt) throws Exception {
