@@ -101,8 +101,10 @@ public final class DeliveryTlsPolicy {
                 List<DnsRecord.Tlsa> rs = t.recordsOf(DnsRecord.Tlsa.class);
                 List<String> strings = rs.stream().map(r -> t.name() + " IN TLSA " + r.data()).toList();
                 boolean anyUsable = rs.stream().anyMatch(DaneVerifier::usable);
+                // RFC 7672 2.2: an RRset with no usable record still makes TLS mandatory (reported as tlsa-invalid, RFC 8460 4.3.2)
                 return new HostPlan(PolicyType.TLSA, "dane", strings, true, false, anyUsable ? Verification.DANE : Verification.NONE,
-                        rs, Optional.empty(), Optional.empty(), anyUsable ? "" : "no usable TLSA record: TLS required, certificate not checked");
+                        rs, Optional.empty(), anyUsable ? Optional.empty() : Optional.of(FailureType.TLSA_INVALID),
+                        anyUsable ? "" : "no usable TLSA record for " + mxHost + ": TLS required, certificate not checked");
             }
         }
         Optional<MtaStsPolicies.Active> sts = d.sts().policy();
