@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             ConfigCommand.class,
             QueueCommand.class,
+            QuarantineCommand.class,
             VerifyCommand.class,
             DoctorCommand.class,
         })

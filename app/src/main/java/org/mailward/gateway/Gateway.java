@@ -24,6 +24,11 @@ import org.mailward.auth.verify.MessageAuthenticator;
 import org.mailward.gateway.events.GatewayEvents;
 import org.mailward.gateway.events.StoreEventWriter;
 import org.mailward.gateway.inbound.AuthenticationHook;
+import org.mailward.gateway.observe.GatewayMetrics;
+import org.mailward.gateway.observe.MetricsServer;
+import org.mailward.gateway.observe.ObservedSessionHandler;
+import org.mailward.gateway.observe.TransactionLog;
+import org.mailward.gateway.events.DeliveryEvents;
 import org.mailward.gateway.inbound.HookRunner;
 import org.mailward.store.Database;
 import org.mailward.gateway.inbound.InboundHandler;
@@ -54,11 +59,15 @@ public final class Gateway implements AutoCloseable {
     private final GatewayEvents events;
     private final Optional<Database> database;
 
-    private Gateway(Spool spool, QueueManager queue, GatewayEvents events, Optional<Database> database) {
+    private final GatewayMetrics metrics;
+    private MetricsServer metricsServer;
+
+    private Gateway(Spool spool, QueueManager queue, GatewayEvents events, Optional<Database> database, GatewayMetrics metrics) {
         this.spool = spool;
         this.queue = queue;
         this.events = events;
         this.database = database;
+        this.metrics = metrics;
     }
 
     /**
@@ -76,8 +85,11 @@ public final class Gateway implements AutoCloseable {
         Supplier<SSLContext> serverTls = serverTls(config, dataDir, clock);
         Optional<Database> db = openStore(config, dataDir);
         GatewayEvents events = db.<GatewayEvents>map(d -> new StoreEventWriter(d, config.hostname(), 10_000)).orElse(GatewayEvents.NONE);
-        QueueManager qm = new QueueManager(spool, config, resolver, clock, clientTls, events);
-        Gateway g = new Gateway(spool, qm, events, db);
+        GatewayMetrics metrics = new GatewayMetrics(spool);
+        QueueManager qm = new QueueManager(spool, config, resolver, clock, clientTls, QueueManager.defaultMtaStsFetcher(resolver, config),
+                metrics.andThen(new DeliveryEvents(events, clock)));
+        Gateway g = new Gateway(spool, qm, events, db, metrics);
+        TransactionLog txLog = TransactionLog.slf4j();
         try {
             RelayControl relay = new RelayControl(config.localDomains().stream().map(GatewayConfig.LocalDomain::domain)
                     .collect(Collectors.toSet()), config.relayNetworks());
@@ -113,7 +125,13 @@ public final class Gateway implements AutoCloseable {
                 if (l.kind() == GatewayConfig.ListenerKind.SUBMISSION && auth.isPresent()) {
                     sc = sc.withAuthenticator(auth.get());
                 }
-                g.servers.add(SmtpServer.start(sc, handler, lim.maxConnections()));
+                g.servers.add(SmtpServer.start(sc, new ObservedSessionHandler(handler, l.name(), metrics, txLog, spool, config.hostname()),
+                        lim.maxConnections()));
+            }
+            if (config.metrics().isPresent()) {
+                GatewayConfig.MetricsEndpoint me = config.metrics().get();
+                g.metricsServer = MetricsServer.start(new InetSocketAddress(me.address(), me.port()), metrics);
+                LOG.info("metrics: http://{}:{}/metrics", me.address(), g.metricsServer.address().getPort());
             }
         } catch (IOException | RuntimeException e) {
             g.close();
@@ -176,6 +194,15 @@ public final class Gateway implements AutoCloseable {
         return events;
     }
 
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The metrics endpoint's address, when {@code metrics} is configured. */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsServer).map(MetricsServer::address);
+    }
+
     /** Graceful stop: listeners finish in-flight transactions (up to {@code grace}), then delivery stops. */
     public void close(Duration grace) {
         List<Thread> closers = new ArrayList<>();
@@ -191,6 +218,9 @@ public final class Gateway implements AutoCloseable {
         }
         queue.close();
         runners.forEach(HookRunner::close);
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         events.close();
         database.ifPresent(Database::close);
     }

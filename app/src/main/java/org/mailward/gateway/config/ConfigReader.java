@@ -213,7 +213,8 @@ public final class ConfigReader {
 
     private GatewayConfig config(YamlNode root) {
         Optional<YamlNode.Map_> om = map(root, "the configuration", Set.of("hostname", "dataDir", "tls", "listeners",
-                "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers", "authentication", "database"));
+                "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers", "authentication", "database",
+                "metrics"));
         if (om.isEmpty()) {
             return null;
         }
@@ -305,8 +306,9 @@ public final class ConfigReader {
         if (database.isPresent() && !database.get().startsWith("jdbc:h2:") && !database.get().startsWith("jdbc:postgresql:")) {
             error(at(m, "database"), "database must be a JDBC URL starting jdbc:postgresql: or jdbc:h2: (default: H2 under the data directory)");
         }
+        Optional<GatewayConfig.MetricsEndpoint> metrics = metrics(m.entries().get("metrics"));
         return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery, dkim, disclaimers,
-                authentication, database);
+                authentication, database, metrics);
     }
 
     private static final Set<String> ACTION_KEYS = Set.of("spfFail", "spfSoftfail", "dkimFail", "dmarcFail", "honourDmarcPolicy");
@@ -640,7 +642,7 @@ public final class ConfigReader {
     private GatewayConfig.Delivery delivery(YamlNode n) {
         YamlNode.Map_ m = n == null ? new YamlNode.Map_(Map.of(), Map.of(), 0, 0)
                 : map(n, "delivery", Set.of("firstRetry", "maxRetryInterval", "maxQueueLifetime", "concurrencyPerDestination",
-                        "connectTimeout", "secureDelivery", "mxPort")).orElse(new YamlNode.Map_(Map.of(), Map.of(), 0, 0));
+                        "connectTimeout", "secureDelivery", "mxPort", "mtaSts", "dane", "delayWarning")).orElse(new YamlNode.Map_(Map.of(), Map.of(), 0, 0));
         List<GatewayConfig.SecureDeliveryRule> rules = new ArrayList<>();
         boolean given = m.entries().containsKey("secureDelivery");
         for (YamlNode r : list(m, "secureDelivery", "delivery")) {
@@ -673,6 +675,43 @@ public final class ConfigReader {
                 (int) number(m, "concurrencyPerDestination", "delivery", 5, 1, 1000),
                 duration(m, "connectTimeout", "delivery", Duration.ofSeconds(30)),
                 given ? rules : GUIDANCE_RULES,
-                m.entries().containsKey("mxPort") ? Optional.of((int) mxPort) : Optional.empty());
+                m.entries().containsKey("mxPort") ? Optional.of((int) mxPort) : Optional.empty(),
+                flag(m, "mtaSts", "delivery", true),
+                flag(m, "dane", "delivery", true),
+                duration(m, "delayWarning", "delivery", Duration.ofHours(4)));
+    }
+
+    /** {@code metrics: {address, port}}: absent means no endpoint. */
+    private Optional<GatewayConfig.MetricsEndpoint> metrics(YamlNode n) {
+        if (n == null || n instanceof YamlNode.Scalar sc && sc.isNull()) {
+            return Optional.empty();
+        }
+        Optional<YamlNode.Map_> om = map(n, "metrics", Set.of("address", "port"));
+        if (om.isEmpty()) {
+            return Optional.empty();
+        }
+        String address = string(om.get(), "address", "metrics").orElse("127.0.0.1");
+        if (!om.get().entries().containsKey("port")) {
+            error(om.get(), "metrics.port is required (e.g. 9464)");
+            return Optional.empty();
+        }
+        long port = number(om.get(), "port", "metrics", 9464, 0, 65535);
+        return Optional.of(new GatewayConfig.MetricsEndpoint(address, (int) port));
+    }
+
+    /** A YAML boolean ({@code true}/{@code false}); anything else is an error and yields the default. */
+    private boolean flag(YamlNode.Map_ m, String key, String what, boolean def) {
+        Optional<String> s = string(m, key, what);
+        if (s.isEmpty()) {
+            return def;
+        }
+        return switch (s.get()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                error(at(m, key), what + "." + key + " must be true or false, not '" + s.get() + "'");
+                yield def;
+            }
+        };
     }
 }

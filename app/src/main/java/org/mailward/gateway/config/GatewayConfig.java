@@ -14,11 +14,24 @@ import org.mailward.smtp.tls.TlsProfile;
 public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                             List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                             Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
-                            Authentication authentication, Optional<String> database) {
+                            Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics) {
+
+    /** A configuration with the default authentication policy, the default store and no metrics endpoint. */
+    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
+                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
+                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers) {
+        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
+                Authentication.defaults(), Optional.empty(), Optional.empty());
+    }
+
+    /** Where the Prometheus metrics endpoint listens (GET /metrics); port 0 picks a free port (tests). */
+    public record MetricsEndpoint(String address, int port) {
+    }
 
     public GatewayConfig {
         java.util.Objects.requireNonNull(authentication);
         java.util.Objects.requireNonNull(database);
+        java.util.Objects.requireNonNull(metrics);
         dkim = List.copyOf(dkim);
         disclaimers = List.copyOf(disclaimers);
         listeners = List.copyOf(listeners);
@@ -30,7 +43,7 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
     /** The same configuration with another store URL (the CLI's {@code --db} wins over the file). */
     public GatewayConfig withDatabase(String jdbcUrl) {
         return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
-                disclaimers, authentication, Optional.of(jdbcUrl));
+                disclaimers, authentication, Optional.of(jdbcUrl), metrics);
     }
 
     public enum ListenerKind { INBOUND, SUBMISSION }
@@ -64,10 +77,14 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
                          Duration dataTimeout, Duration greetPause, Duration hookTimeout, int maxConnections) {
     }
 
-    /** Delivery settings: retries (Postfix-like defaults), concurrency and Secure Delivery rules. */
+    /**
+     * Delivery settings: retries (Postfix-like defaults), concurrency and Secure Delivery rules; {@code mtaSts} and
+     * {@code dane} switch the RFC 8461 / RFC 7672 links of the Secure Delivery chain; {@code delayWarning} is how long
+     * a message may wait before its sender gets a delay notice (0 disables them).
+     */
     public record Delivery(Duration firstRetry, Duration maxRetryInterval, Duration maxQueueLifetime,
                            int concurrencyPerDestination, Duration connectTimeout, List<SecureDeliveryRule> secureDelivery,
-                           Optional<Integer> mxPort) {
+                           Optional<Integer> mxPort, boolean mtaSts, boolean dane, Duration delayWarning) {
         public Delivery {
             secureDelivery = List.copyOf(secureDelivery);
         }

@@ -26,6 +26,36 @@ public final class Bounce {
      */
     public static byte[] build(String reportingMta, Envelope env, List<Envelope.Recipient> failed, byte[] original, Instant now,
                                boolean delayed) {
+        return build(reportingMta, env, failed, original, now, delayed ? Kind.HELD : Kind.FAILED, "", java.util.Optional.empty());
+    }
+
+    /**
+     * A delay warning (RFC 3464 Action: delayed) for recipients still being retried after {@code waited}: the sender
+     * learns the message is late but not lost, and that it will give up after {@code giveUpAfter}.
+     */
+    public static byte[] delayWarning(String reportingMta, Envelope env, List<Envelope.Recipient> pending, byte[] original, Instant now,
+                                      java.time.Duration waited, java.time.Duration giveUpAfter) {
+        String intro = "Your message has not been delivered yet to the recipients below after " + human(waited) + ".\r\n"
+                + "It is still queued and will be retried for up to " + human(giveUpAfter) + " after it was sent; no action is needed.\r\n\r\n";
+        return build(reportingMta, env, pending, original, now, Kind.DELAYED, intro,
+                java.util.Optional.of(Instant.ofEpochMilli(env.receivedAt()).plus(giveUpAfter)));
+    }
+
+    private static String human(java.time.Duration d) {
+        if (d.toHours() >= 48 && d.toHours() % 24 == 0) {
+            return d.toDays() + " days";
+        }
+        if (d.toMinutes() >= 60 && d.toMinutes() % 60 == 0) {
+            return d.toHours() + " hour" + (d.toHours() == 1 ? "" : "s");
+        }
+        return d.toMinutes() + " minutes";
+    }
+
+    private enum Kind { FAILED, HELD, DELAYED }
+
+    private static byte[] build(String reportingMta, Envelope env, List<Envelope.Recipient> failed, byte[] original, Instant now,
+                                Kind kind, String delayIntro, java.util.Optional<Instant> retryUntil) {
+        boolean delayed = kind != Kind.FAILED;
         String boundary = "=_mailward_" + UUID.randomUUID();
         String date = ZonedDateTime.ofInstant(now, ZoneOffset.UTC).format(DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT));
         StringBuilder sb = new StringBuilder();
@@ -39,9 +69,12 @@ public final class Bounce {
         sb.append("Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"").append(boundary).append("\"\r\n\r\n");
         sb.append("--").append(boundary).append("\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n");
         sb.append("This is the mail system at host ").append(reportingMta).append(".\r\n\r\n");
-        sb.append(delayed ? "Your message has not been delivered yet to the recipients below. It is kept and NOT sent\r\n"
-                + "without the required protection; an administrator has been told. No action is needed from you.\r\n\r\n"
-                : "Your message could not be delivered to one or more recipients.\r\n\r\n");
+        sb.append(switch (kind) {
+            case HELD -> "Your message has not been delivered yet to the recipients below. It is kept and NOT sent\r\n"
+                    + "without the required protection; an administrator has been told. No action is needed from you.\r\n\r\n";
+            case DELAYED -> delayIntro;
+            case FAILED -> "Your message could not be delivered to one or more recipients.\r\n\r\n";
+        });
         for (Envelope.Recipient r : failed) {
             sb.append("<").append(r.address()).append(">: ").append(r.reply()).append("\r\n");
         }
@@ -62,7 +95,16 @@ public final class Bounce {
             }
             sb.append("Final-Recipient: rfc822; ").append(r.address()).append("\r\n");
             sb.append(delayed ? "Action: delayed\r\n" : "Action: failed\r\n");
-            sb.append("Status: ").append(delayed ? "4.7.10" : status(r.reply())).append("\r\n");
+            sb.append("Status: ").append(switch (kind) {
+                case HELD -> "4.7.10";
+                case DELAYED -> transientStatus(r.reply());
+                case FAILED -> status(r.reply());
+            }).append("\r\n");
+            if (retryUntil.isPresent()) {
+                // RFC 3464 2.3.9: for a delayed recipient, when the MTA will give up
+                sb.append("Will-Retry-Until: ").append(ZonedDateTime.ofInstant(retryUntil.get(), ZoneOffset.UTC)
+                        .format(DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT))).append("\r\n");
+            }
             if (r.reply().matches("^[45]\\d\\d .*")) {
                 sb.append("Diagnostic-Code: smtp; ").append(r.reply()).append("\r\n");
             } else {
@@ -82,6 +124,12 @@ public final class Bounce {
         }
         sb.append("\r\n--").append(boundary).append("--\r\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** RFC 3464 2.3.4: a delayed recipient has a 4.x.x status: the reply's class 4 status, else 4.0.0. */
+    static String transientStatus(String reply) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\d{3} (4\\.\\d{1,3}\\.\\d{1,3})").matcher(reply);
+        return m.find() ? m.group(1) : "4.0.0";
     }
 
     /** The enhanced status of a reply text such as "550 5.1.1 ...", else 5.0.0. */

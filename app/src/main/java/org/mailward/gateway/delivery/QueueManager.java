@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -57,7 +58,8 @@ public final class QueueManager implements AutoCloseable {
     private final Clock clock;
     private final SSLContext strictTls;
     private final SSLContext anyCertTls;
-    private final SecureDeliveryPolicy policy;
+    private final DeliveryTlsPolicy tlsPolicy;
+    private final DeliveryListener listener;
     private final Map<String, GatewayConfig.LocalDomain> local = new LinkedHashMap<>();
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -66,23 +68,30 @@ public final class QueueManager implements AutoCloseable {
     private volatile boolean running;
     private Thread loop;
 
-    private final org.mailward.gateway.events.GatewayEvents events;
-
     public QueueManager(Spool spool, GatewayConfig config, Resolver resolver, Clock clock, SSLContext strictTls) {
-        this(spool, config, resolver, clock, strictTls, org.mailward.gateway.events.GatewayEvents.NONE);
+        this(spool, config, resolver, clock, strictTls, defaultMtaStsFetcher(resolver, config), DeliveryListener.none());
     }
 
-    /** With {@code events}: every new SMTP session's TLS outcome is recorded there (TLS-RPT, RFC 8460). */
-    public QueueManager(Spool spool, GatewayConfig config, Resolver resolver, Clock clock, SSLContext strictTls,
-                        org.mailward.gateway.events.GatewayEvents events) {
-        this.events = events;
+    /** The production MTA-STS fetcher: HTTPS on port 443 through {@code resolver}, JDK trust anchors. */
+    public static MtaStsFetcher defaultMtaStsFetcher(Resolver resolver, GatewayConfig config) {
+        return new HttpsMtaStsFetcher(resolver, TlsFailures.defaultTrustManager(), 443, config.delivery().connectTimeout());
+    }
+
+    /**
+     * @param mtaSts      fetches MTA-STS policies (used when {@code delivery.mtaSts} is on)
+     * @param listener    receives every attempt's TLS outcome (for the store's TLS-RPT data, metrics) and recipient results
+     */
+    public QueueManager(Spool spool, GatewayConfig config, Resolver resolver, Clock clock, SSLContext strictTls, MtaStsFetcher mtaSts,
+                        DeliveryListener listener) {
         this.spool = spool;
         this.config = config;
         this.resolver = resolver;
         this.clock = clock;
         this.strictTls = strictTls;
         this.anyCertTls = trustAll();
-        this.policy = SecureDeliveryPolicy.chain(List.of(SecureDeliveryPolicy.patterns(config.delivery().secureDelivery())));
+        this.tlsPolicy = new DeliveryTlsPolicy(resolver, SecureDeliveryPolicy.patterns(config.delivery().secureDelivery()),
+                config.delivery().mtaSts() ? Optional.of(new MtaStsPolicies(resolver, clock, mtaSts)) : Optional.empty(), config.delivery().dane());
+        this.listener = listener;
         for (GatewayConfig.LocalDomain d : config.localDomains()) {
             local.put(d.domain(), d);
         }
@@ -146,7 +155,15 @@ public final class QueueManager implements AutoCloseable {
     }
 
     /** The result of one destination attempt. */
-    private record Attempt(Map<String, String> delivered, Map<String, String> failed, Map<String, String> deferred, Optional<String> hold) {
+    private record Attempt(Map<String, String> delivered, Map<String, String> failed, Map<String, String> deferred, Optional<String> hold,
+                           List<DeliveryTlsOutcome> tlsOutcomes) {
+        Attempt(Map<String, String> delivered, Map<String, String> failed, Map<String, String> deferred, Optional<String> hold) {
+            this(delivered, failed, deferred, hold, List.of());
+        }
+
+        Attempt withTlsOutcomes(List<DeliveryTlsOutcome> o) {
+            return new Attempt(delivered, failed, deferred, hold, List.copyOf(o));
+        }
     }
 
     void deliver(QueuedMessage m) throws IOException {
@@ -182,14 +199,17 @@ public final class QueueManager implements AutoCloseable {
         String lastError = "";
         for (Attempt a : results.values()) {
             for (var d : a.delivered().entrySet()) {
+                listener.recipientResult(env.queueId(), d.getKey(), DeliveryListener.RecipientResult.DELIVERED);
                 updated = updated.update(find(updated, d.getKey()).with(Envelope.Status.DELIVERED, d.getValue()));
                 LOG.info("delivered {} to <{}>: {}", env.queueId(), d.getKey(), d.getValue());
             }
             for (var d : a.failed().entrySet()) {
+                listener.recipientResult(env.queueId(), d.getKey(), DeliveryListener.RecipientResult.BOUNCED);
                 updated = updated.update(find(updated, d.getKey()).with(Envelope.Status.FAILED, d.getValue()));
                 LOG.info("failed {} to <{}>: {}", env.queueId(), d.getKey(), d.getValue());
             }
             for (var d : a.deferred().entrySet()) {
+                listener.recipientResult(env.queueId(), d.getKey(), DeliveryListener.RecipientResult.DEFERRED);
                 updated = updated.update(find(updated, d.getKey()).with(Envelope.Status.PENDING, d.getValue()));
                 lastError = d.getValue();
             }
@@ -212,13 +232,16 @@ public final class QueueManager implements AutoCloseable {
         }
         int attempts = env.attempts() + 1;
         if (hold.isPresent()) {
-            spool.update(QueueState.ACTIVE, updated.withAttempt(attempts, now, hold.get()).withHoldReason(hold.get()));
+            // the hold notice below is the sender's delay warning: no second one after a release
+            spool.update(QueueState.ACTIVE, updated.withAttempt(attempts, now, hold.get()).withHoldReason(hold.get()).withDelayWarned(true));
             spool.move(env.queueId(), QueueState.ACTIVE, QueueState.HOLD);
             LOG.warn("held {}: {}", env.queueId(), hold.get());
+            updated.pending().forEach(r -> listener.recipientResult(env.queueId(), r.address(), DeliveryListener.RecipientResult.HELD));
             notifyHeld(updated, hold.get(), content, now);
             return;
         }
         Instant next = now.plus(backoff(attempts));
+        updated = warnOfDelay(updated, content, now);
         spool.update(QueueState.ACTIVE, updated.withAttempt(attempts, next, lastError));
         spool.move(env.queueId(), QueueState.ACTIVE, QueueState.DEFERRED);
         LOG.info("deferred {} until {}: {}", env.queueId(), next, lastError);
@@ -261,6 +284,29 @@ public final class QueueManager implements AutoCloseable {
      * the message is held, never sent in clear, and the sender gets a delay notice (never the null sender). The
      * administrator sees the held message in {@code mailward queue list} with its reason.
      */
+    /**
+     * Sends the one delay warning (RFC 3464 Action: delayed) a message gets once it has waited
+     * {@code delivery.delayWarning} (Postfix delay_warning_time); never to the null sender, only for recipients
+     * whose NOTIFY allows it (RFC 3461 4.1). Returns the envelope marked as warned.
+     */
+    private Envelope warnOfDelay(Envelope env, byte[] content, Instant now) throws IOException {
+        java.time.Duration after = config.delivery().delayWarning();
+        if (after.isZero() || env.delayWarned() || now.toEpochMilli() - env.receivedAt() < after.toMillis()) {
+            return env;
+        }
+        List<Envelope.Recipient> late = env.pending().stream().filter(Envelope.Recipient::wantsDelayReport).toList();
+        if (env.sender().isEmpty() || late.isEmpty()) {
+            return env.withDelayWarned(true);
+        }
+        byte[] dsn = Bounce.delayWarning(config.hostname(), env, late, content, now, after, config.delivery().maxQueueLifetime());
+        Envelope b = new Envelope("", "", List.of(new Envelope.Recipient(env.sender(), "", List.of(), Envelope.Status.PENDING, "")),
+                "", "", false, now.toEpochMilli(), "delay warning for " + env.queueId(), 0, now.toEpochMilli(), "", "");
+        Envelope stored = spool.enqueue(b, dsn);
+        LOG.info("delay warning {} for {} to <{}>", stored.queueId(), env.queueId(), env.sender());
+        wake.release();
+        return env.withDelayWarned(true);
+    }
+
     private void notifyHeld(Envelope env, String reason, byte[] content, Instant now) throws IOException {
         if (env.sender().isEmpty()) {
             return;
@@ -282,7 +328,22 @@ public final class QueueManager implements AutoCloseable {
     private record Hop(String host, int port) {
     }
 
+    /** One destination attempt; its TLS outcomes (one per MX host tried with a TLS decision) ride on the result. */
     private Attempt attemptDomain(Envelope env, String domain, List<Envelope.Recipient> rcpts, byte[] content) {
+        List<DeliveryTlsOutcome> outcomes = new ArrayList<>();
+        Attempt a = attemptDomain(env, domain, rcpts, content, outcomes);
+        for (DeliveryTlsOutcome o : outcomes) {
+            if (!o.success()) {
+                LOG.info("TLS outcome {} {} {} ({} {}): {} - {}", env.queueId(), domain, o.mxHost(), o.policyType().rfcName(), o.mode(),
+                        o.failure().get().rfcName(), o.detail());
+            }
+            listener.tlsOutcome(env.queueId(), o);
+        }
+        return a.withTlsOutcomes(outcomes);
+    }
+
+    private Attempt attemptDomain(Envelope env, String domain, List<Envelope.Recipient> rcpts, byte[] content, List<DeliveryTlsOutcome> outcomes) {
+        boolean mxAuthenticated = false;
         Map<String, String> delivered = new LinkedHashMap<>();
         Map<String, String> failed = new LinkedHashMap<>();
         Map<String, String> deferred = new LinkedHashMap<>();
@@ -305,6 +366,7 @@ public final class QueueManager implements AutoCloseable {
                 return new Attempt(delivered, failed, deferred, Optional.empty());
             }
             List<DnsRecord.Mx> records = mx.recordsOf(DnsRecord.Mx.class);
+            mxAuthenticated = mx.authenticated(); // RFC 7672 2.2.1: DANE needs a secure MX RRset
             if (records.size() == 1 && records.get(0).exchange().isEmpty()) {
                 // RFC 7505 3: a null MX means the domain accepts no mail: bounce at once
                 failed.putAll(all(rcpts, "556 5.1.10 domain " + domain + " does not accept mail (null MX, RFC 7505)"));
@@ -312,7 +374,9 @@ public final class QueueManager implements AutoCloseable {
             }
             if (records.isEmpty()) {
                 // RFC 5321 5.1: implicit MX; a domain with neither MX nor address records is undeliverable
-                DnsStatus a = resolver.query(domain, RecordType.A).status();
+                DnsAnswer implicitA = resolver.query(domain, RecordType.A);
+                DnsStatus a = implicitA.status();
+                mxAuthenticated = implicitA.authenticated() && implicitA.hasRecords(); // RFC 7672 2.2.1: secure implicit MX
                 DnsStatus aaaa = resolver.query(domain, RecordType.AAAA).status();
                 boolean none = (a == DnsStatus.NODATA || a == DnsStatus.NXDOMAIN) && (aaaa == DnsStatus.NODATA || aaaa == DnsStatus.NXDOMAIN);
                 if (none) {
@@ -333,21 +397,28 @@ public final class QueueManager implements AutoCloseable {
                 }
             }
         }
-        TlsRequirement req = ld != null ? TlsRequirement.OPPORTUNISTIC : policy.requirementFor(domain);
+        DeliveryTlsPolicy.Destination dest = ld != null ? null : tlsPolicy.destination(domain, mxAuthenticated);
         String lastError = "451 4.4.1 no reachable host for " + domain;
         boolean tlsProblem = false;
         for (Hop hop : hops) {
+            DeliveryTlsPolicy.HostPlan plan = ld != null ? DeliveryTlsPolicy.HostPlan.opportunistic() : tlsPolicy.plan(dest, hop.host(), hop.port());
+            if (plan.skip().isPresent()) {
+                outcomes.add(outcome(domain, hop, "", plan, Optional.empty(), plan.skip(), plan.detail(), true));
+                lastError = "451 4.7.5 " + plan.detail();
+                continue;
+            }
             List<InetAddress> addrs = addresses(hop.host());
             if (addrs.isEmpty()) {
                 lastError = "451 4.4.3 cannot resolve " + hop.host();
                 continue;
             }
             for (InetAddress a : addrs) {
-                String key = a.getHostAddress() + ":" + hop.port() + "/" + hop.host() + "/" + req;
+                String key = a.getHostAddress() + ":" + hop.port() + "/" + hop.host() + "/" + plan.cacheKey();
                 Optional<SmtpClient> cached = connections.take(key);
                 if (cached.isPresent()) {
                     try {
                         Attempt r = send(cached.get(), env, rcpts, content, delivered, failed, deferred);
+                        outcomes.add(outcome(domain, hop, a.getHostAddress(), plan, cached.get().tls(), plan.reported(), plan.detail(), false));
                         connections.offer(key, cached.get());
                         return r;
                     } catch (IOException e) {
@@ -356,41 +427,73 @@ public final class QueueManager implements AutoCloseable {
                 }
                 SmtpClient c = null;
                 try {
-                    c = SmtpClient.connect(new InetSocketAddress(a, hop.port()), config.hostname(),
-                            config.delivery().connectTimeout(), Duration.ofMinutes(5));
-                    c.ehlo();
-                    if (!c.supports("STARTTLS")) {
-                        recordTls(env, domain, hop.host(), a, "starttls-not-supported", hop.host() + " does not offer STARTTLS", null);
-                    }
+                    c = open(a, hop);
+                    Optional<DeliveryTlsOutcome.FailureType> reported = plan.reported();
+                    String reportedDetail = plan.detail();
+                    boolean fellBack = false;
                     if (c.supports("STARTTLS")) {
+                        AtomicReference<String> daneWhy = new AtomicReference<>("");
+                        SSLContext ctx = switch (plan.verification()) {
+                            case NONE -> anyCertTls;
+                            case WEBPKI, WEBPKI_REPORT_ONLY -> strictTls;
+                            case DANE -> DaneVerifier.context(plan.tlsa(), hop.host(), clock, daneWhy);
+                        };
+                        boolean webPki = plan.verification() == DeliveryTlsPolicy.Verification.WEBPKI
+                                || plan.verification() == DeliveryTlsPolicy.Verification.WEBPKI_REPORT_ONLY;
                         try {
-                            c.startTls(req == TlsRequirement.ENFORCED_STRICT ? strictTls : anyCertTls, TlsProfile.ncsc(), hop.host(),
-                                    req == TlsRequirement.ENFORCED_STRICT);
-                            recordTls(env, domain, hop.host(), a, org.mailward.gateway.events.DeliveryTlsEvent.SUCCESS, "", c);
+                            c.startTls(ctx, TlsProfile.ncsc(), hop.host(), webPki);
                         } catch (IOException e) {
-                            recordTls(env, domain, hop.host(), a, org.mailward.gateway.events.TlsResultTypes.of(e), String.valueOf(e.getMessage()), null);
-                            if (req.enforced()) {
-                                tlsProblem = true;
-                                lastError = "TLS required by policy (" + req + ") but the handshake with " + hop.host() + " failed: " + e.getMessage();
+                            c.close();
+                            c = null;
+                            boolean dane = !daneWhy.get().isEmpty();
+                            DeliveryTlsOutcome.FailureType ft = dane ? DeliveryTlsOutcome.FailureType.VALIDATION_FAILURE : TlsFailures.classify(e);
+                            String why = dane ? daneWhy.get() : String.valueOf(e.getMessage());
+                            if (plan.requireTls()) {
+                                outcomes.add(outcome(domain, hop, a.getHostAddress(), plan, Optional.empty(), Optional.of(ft), why, true));
+                                tlsProblem |= plan.holdOnFailure();
+                                lastError = (plan.holdOnFailure() ? "" : "451 4.7.5 ") + "TLS required by " + describe(plan)
+                                        + " but the handshake with " + hop.host() + " failed: " + why;
                                 continue;
                             }
-                            LOG.info("opportunistic TLS with {} failed ({}); retrying in clear", hop.host(), e.getMessage());
-                            try (SmtpClient plain = SmtpClient.connect(new InetSocketAddress(a, hop.port()), config.hostname(),
-                                    config.delivery().connectTimeout(), Duration.ofMinutes(5))) {
-                                plain.ehlo();
-                                Attempt r = send(plain, env, rcpts, content, delivered, failed, deferred);
-                                plain.quit();
-                                return r;
+                            reported = Optional.of(ft);
+                            reportedDetail = why;
+                            fellBack = true;
+                            c = open(a, hop);
+                            if (plan.verification() == DeliveryTlsPolicy.Verification.WEBPKI_REPORT_ONLY && c.supports("STARTTLS")) {
+                                // RFC 8461 5: testing mode delivers as without a policy: TLS with any certificate
+                                LOG.info("MTA-STS (testing) validation of {} failed ({}); delivering with unverified TLS", hop.host(), why);
+                                try {
+                                    c.startTls(anyCertTls, TlsProfile.ncsc(), hop.host(), false);
+                                } catch (IOException e2) {
+                                    c.close();
+                                    c = open(a, hop);
+                                }
+                            } else {
+                                LOG.info("opportunistic TLS with {} failed ({}); retrying in clear", hop.host(), why);
                             }
                         }
-                    } else if (req.enforced()) {
-                        tlsProblem = true;
-                        lastError = "TLS required by policy (" + req + ") but " + hop.host() + " does not offer STARTTLS";
+                    } else if (plan.requireTls()) {
+                        outcomes.add(outcome(domain, hop, a.getHostAddress(), plan, Optional.empty(),
+                                Optional.of(DeliveryTlsOutcome.FailureType.STARTTLS_NOT_SUPPORTED), hop.host() + " does not offer STARTTLS", true));
+                        tlsProblem |= plan.holdOnFailure();
+                        lastError = (plan.holdOnFailure() ? "" : "451 4.7.5 ") + "TLS required by " + describe(plan) + " but " + hop.host()
+                                + " does not offer STARTTLS";
                         c.quit();
+                        c = null;
                         continue;
+                    } else if (reported.isEmpty()) {
+                        // delivered in clear: recorded as such (RFC 8460 4.3.2.1) unless the policy step already failed
+                        reported = Optional.of(DeliveryTlsOutcome.FailureType.STARTTLS_NOT_SUPPORTED);
+                        reportedDetail = hop.host() + " does not offer STARTTLS"
+                                + (plan.type() == DeliveryTlsOutcome.PolicyType.STS ? " (MTA-STS testing mode)" : "");
                     }
                     Attempt r = send(c, env, rcpts, content, delivered, failed, deferred);
-                    connections.offer(key, c); // kept for the next message to this destination
+                    outcomes.add(outcome(domain, hop, a.getHostAddress(), plan, c.tls(), reported, reportedDetail, false));
+                    if (fellBack) {
+                        c.quit(); // a downgraded connection is not kept for later messages
+                    } else {
+                        connections.offer(key, c); // kept for the next message to this destination
+                    }
                     c = null;
                     return r;
                 } catch (SmtpClient.SmtpException e) {
@@ -416,11 +519,32 @@ public final class QueueManager implements AutoCloseable {
         return new Attempt(delivered, failed, deferred, Optional.empty());
     }
 
-    /** One TLS-RPT result (RFC 8460 4.4); MTA-STS/DANE policy types are for the delivery policy to fill in. */
-    private void recordTls(Envelope env, String domain, String mx, InetAddress ip, String result, String detail, SmtpClient c) {
-        events.recordDelivery(new org.mailward.gateway.events.DeliveryTlsEvent(clock.instant(), env.queueId(), domain, mx,
-                ip.getHostAddress(), org.mailward.gateway.events.DeliveryTlsEvent.NO_POLICY_FOUND, "", result, detail,
-                c == null ? "" : c.tls().map(t -> t.protocol()).orElse(""), c == null ? "" : c.tls().map(t -> t.cipherSuite()).orElse("")));
+    private SmtpClient open(InetAddress a, Hop hop) throws IOException {
+        SmtpClient c = SmtpClient.connect(new InetSocketAddress(a, hop.port()), config.hostname(), config.delivery().connectTimeout(),
+                Duration.ofMinutes(5));
+        try {
+            c.ehlo();
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private static String describe(DeliveryTlsPolicy.HostPlan plan) {
+        return switch (plan.type()) {
+            case TLSA -> "DANE (RFC 7672)";
+            case STS -> "MTA-STS (RFC 8461, mode " + plan.mode() + ")";
+            default -> "policy (" + plan.mode().toUpperCase(java.util.Locale.ROOT).replace('-', '_') + ")";
+        };
+    }
+
+    private static DeliveryTlsOutcome outcome(String domain, Hop hop, String address, DeliveryTlsPolicy.HostPlan plan,
+                                              Optional<org.mailward.smtp.SessionInfo.TlsInfo> tls, Optional<DeliveryTlsOutcome.FailureType> failure,
+                                              String detail, boolean enforced) {
+        return new DeliveryTlsOutcome(domain, hop.host(), address, plan.type(), plan.policyStrings(), plan.mode(),
+                tls.map(org.mailward.smtp.SessionInfo.TlsInfo::protocol), tls.map(org.mailward.smtp.SessionInfo.TlsInfo::cipherSuite),
+                failure, failure.isEmpty() ? "" : detail, enforced);
     }
 
     private Attempt send(SmtpClient c, Envelope env, List<Envelope.Recipient> rcpts, byte[] content,

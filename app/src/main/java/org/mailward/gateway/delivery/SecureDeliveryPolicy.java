@@ -6,9 +6,9 @@ import java.util.Optional;
 import org.mailward.gateway.config.GatewayConfig;
 
 /**
- * The TLS policy lookup for a destination domain. Policies form a chain: the first that has an opinion decides;
- * without one, delivery is opportunistic. Configured patterns come first; MTA-STS (RFC 8461) and DANE (RFC 7672)
- * are further links to add without touching the SMTP client.
+ * The configured TLS policy lookup for a destination domain. Policies form a chain: the first that has an opinion
+ * decides; without one, delivery is opportunistic. DANE (RFC 7672) and MTA-STS (RFC 8461) are combined with it per
+ * MX host in {@link DeliveryTlsPolicy}.
  */
 @FunctionalInterface
 public interface SecureDeliveryPolicy {

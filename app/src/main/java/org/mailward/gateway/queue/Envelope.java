@@ -21,11 +21,23 @@ import java.util.Optional;
  * @param attempts    delivery attempts so far
  * @param nextAttempt when a deferred message is due (epoch milliseconds)
  * @param lastError   the last temporary failure, for queue listings
- * @param holdReason  why the message is on hold, empty otherwise
+ * @param holdReason  why the message is on hold, empty otherwise; {@code quarantine: <reason>} for a message an
+ *                    inbound policy quarantined (see {@link #quarantined()})
+ * @param delayWarned a delay notice (RFC 3464 Action: delayed) has been sent to the sender; sent at most once
  */
 public record Envelope(String queueId, String sender, List<Recipient> recipients, String envid, String ret,
                        boolean smtpUtf8, long receivedAt, String client, int attempts, long nextAttempt,
-                       String lastError, String holdReason) {
+                       String lastError, String holdReason, boolean delayWarned) {
+
+    /** The hold-reason prefix of a quarantined message (InboundHandler writes it for a Quarantine verdict). */
+    public static final String QUARANTINE_PREFIX = "quarantine: ";
+
+    /** An envelope whose sender has not been warned of a delay. */
+    public Envelope(String queueId, String sender, List<Recipient> recipients, String envid, String ret,
+                    boolean smtpUtf8, long receivedAt, String client, int attempts, long nextAttempt,
+                    String lastError, String holdReason) {
+        this(queueId, sender, recipients, envid, ret, smtpUtf8, receivedAt, client, attempts, nextAttempt, lastError, holdReason, false);
+    }
 
     public Envelope {
         Objects.requireNonNull(queueId);
@@ -61,6 +73,11 @@ public record Envelope(String queueId, String sender, List<Recipient> recipients
             return new Recipient(address, orcpt, notifyOn, s, r);
         }
 
+        /** RFC 3461 4.1: without NOTIFY a delay notice is at the MTA's discretion (we send one); NOTIFY must name DELAY otherwise. */
+        public boolean wantsDelayReport() {
+            return notifyOn.isEmpty() || notifyOn.contains("DELAY");
+        }
+
         /** RFC 3461 5.2: without NOTIFY, failures are reported; NEVER suppresses all reports. */
         public boolean wantsFailureReport() {
             return notifyOn.isEmpty() || notifyOn.contains("FAILURE");
@@ -76,19 +93,34 @@ public record Envelope(String queueId, String sender, List<Recipient> recipients
     }
 
     public Envelope withRecipients(List<Recipient> rs) {
-        return new Envelope(queueId, sender, rs, envid, ret, smtpUtf8, receivedAt, client, attempts, nextAttempt, lastError, holdReason);
+        return new Envelope(queueId, sender, rs, envid, ret, smtpUtf8, receivedAt, client, attempts, nextAttempt, lastError, holdReason, delayWarned);
     }
 
     public Envelope withAttempt(int attemptCount, Instant next, String error) {
-        return new Envelope(queueId, sender, recipients, envid, ret, smtpUtf8, receivedAt, client, attemptCount, next.toEpochMilli(), error, holdReason);
+        return new Envelope(queueId, sender, recipients, envid, ret, smtpUtf8, receivedAt, client, attemptCount, next.toEpochMilli(), error, holdReason,
+                delayWarned);
     }
 
     public Envelope withHoldReason(String reason) {
-        return new Envelope(queueId, sender, recipients, envid, ret, smtpUtf8, receivedAt, client, attempts, nextAttempt, lastError, reason);
+        return new Envelope(queueId, sender, recipients, envid, ret, smtpUtf8, receivedAt, client, attempts, nextAttempt, lastError, reason, delayWarned);
     }
 
     public Envelope withQueueId(String id) {
-        return new Envelope(id, sender, recipients, envid, ret, smtpUtf8, receivedAt, client, attempts, nextAttempt, lastError, holdReason);
+        return new Envelope(id, sender, recipients, envid, ret, smtpUtf8, receivedAt, client, attempts, nextAttempt, lastError, holdReason, delayWarned);
+    }
+
+    public Envelope withDelayWarned(boolean warned) {
+        return new Envelope(queueId, sender, recipients, envid, ret, smtpUtf8, receivedAt, client, attempts, nextAttempt, lastError, holdReason, warned);
+    }
+
+    /** True when an inbound policy put the message in quarantine (on hold with a {@code quarantine: } reason). */
+    public boolean quarantined() {
+        return holdReason.startsWith(QUARANTINE_PREFIX);
+    }
+
+    /** The quarantine reason without its prefix; empty when not quarantined. */
+    public String quarantineReason() {
+        return quarantined() ? holdReason.substring(QUARANTINE_PREFIX.length()) : "";
     }
 
     /** Replaces the recipient with the same address. */

@@ -83,4 +83,25 @@ public final class QueueAdmin {
         spool.remove(id, m.get().state());
         return true;
     }
+
+    /** Messages an inbound policy quarantined (on hold with a {@code quarantine: } reason), oldest first. */
+    public List<QueuedMessage> quarantined() throws IOException {
+        return spool.list(QueueState.HOLD).stream().filter(m -> m.envelope().quarantined())
+                .sorted(java.util.Comparator.comparingLong(m -> m.envelope().receivedAt())).toList();
+    }
+
+    /** The quarantined message {@code id}, or empty when there is none (or it is held for another reason). */
+    public Optional<QueuedMessage> findQuarantined(String id) throws IOException {
+        return spool.find(id).filter(m -> m.state() == QueueState.HOLD && m.envelope().quarantined());
+    }
+
+    /** Releases a quarantined message for delivery (due at once). Empty when {@code id} is not in quarantine. */
+    public Optional<QueueState> releaseQuarantined(String id) throws IOException {
+        return findQuarantined(id).isPresent() ? release(id) : Optional.empty();
+    }
+
+    /** Deletes a quarantined message. False when {@code id} is not in quarantine (other messages are left alone). */
+    public boolean deleteQuarantined(String id) throws IOException {
+        return findQuarantined(id).isPresent() && delete(id);
+    }
 }
