@@ -67,6 +67,11 @@ public final class SmtpTlsProber {
     public static final String ORDER_FORWARD = "order-good-first";
     public static final String ORDER_REVERSE = "order-weak-first";
     public static final List<String> VERSIONS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+    /** Hand-built hellos ({@link RawClientHello}): SSL 2.0, SSL 3.0, TLS 1.2 offering DEFLATE and SHA-1, DHE suites only. */
+    public static final String RAW_SSL2 = "sslv2-client-hello";
+    public static final String RAW_SSL3 = "sslv3-client-hello";
+    public static final String RAW_TLS12 = "tls12-deflate-sha1-hello";
+    public static final String RAW_DHE = "tls12-dhe-only-hello";
 
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "smtp-probe-watchdog");
@@ -110,7 +115,7 @@ public final class SmtpTlsProber {
                     s.connect(target, (int) connectTimeout.toMillis());
                 } catch (IOException e) {
                     return new SmtpProbeResult(label, SmtpProbeResult.Reach.UNREACHABLE, "", Optional.empty(), List.of(), false, false,
-                            List.of(), Map.of(), "connect failed: " + e.getMessage(), false);
+                            List.of(), Map.of(), Map.of(), "connect failed: " + e.getMessage(), false);
                 }
                 s.setSoTimeout((int) readTimeout.toMillis());
                 first.dialog(s, true);
@@ -123,11 +128,21 @@ public final class SmtpTlsProber {
             }
         }
         if (first.reach != SmtpProbeResult.Reach.GREETED || !first.starttlsOffered || !first.starttlsAccepted) {
-            return first.result(label, Map.of(), false);
+            return first.result(label, Map.of(), Map.of(), false);
         }
         Map<String, Handshake> hs = new LinkedHashMap<>();
+        Map<String, RawHandshake> raw = new LinkedHashMap<>();
         boolean interrupted = false;
         hs.put(DEFAULT, first.handshake);
+        if (!first.handshake.completed() && first.alertReceived) {
+            // The server refused every suite a careful client offers but answered (an alert, not silence): it may
+            // speak only anonymous or other insecure suites (CHECKS.md TLS-INSECURE-CIPHER, CERT-NONE).
+            ProtocolVersion[] upTo12 = {ProtocolVersion.TLSv12, ProtocolVersion.TLSv11, ProtocolVersion.TLSv10};
+            Session ses = connect(target, sni, new Attempt(INSECURE, upTo12, suitesOf(CipherClass.INSECURE)), null);
+            if (ses.reach == SmtpProbeResult.Reach.GREETED && ses.starttlsAccepted) {
+                hs.put(INSECURE, ses.handshake);
+            }
+        }
         if (first.handshake.completed()) {
             List<Attempt> attempts = new ArrayList<>();
             for (String v : VERSIONS) {
@@ -144,23 +159,7 @@ public final class SmtpTlsProber {
                 if (interrupted) {
                     break;
                 }
-                Session ses = new Session();
-                ses.attempt = a;
-                ses.sni = sni;
-                try (Socket s = new Socket()) {
-                    ScheduledFuture<?> dog = WATCHDOG.schedule(() -> closeQuietly(s), connectionDeadline.toMillis(), TimeUnit.MILLISECONDS);
-                    try {
-                        s.connect(target, (int) connectTimeout.toMillis());
-                        s.setSoTimeout((int) readTimeout.toMillis());
-                        ses.dialog(s, false);
-                    } finally {
-                        dog.cancel(false);
-                    }
-                } catch (IOException e) {
-                    if (ses.handshake == null) {
-                        ses.handshake = Handshake.failed(a.name, "connection failed: " + e.getMessage());
-                    }
-                }
+                Session ses = connect(target, sni, a, null);
                 if (ses.reach != SmtpProbeResult.Reach.GREETED || !ses.starttlsAccepted) {
                     // 421, reset or silence on a later connection: the rest of this address is inconclusive.
                     interrupted = true;
@@ -168,8 +167,50 @@ public final class SmtpTlsProber {
                 }
                 hs.put(a.name, ses.handshake);
             }
+            Map<String, java.util.function.Supplier<byte[]>> hellos = new LinkedHashMap<>();
+            hellos.put(RAW_SSL2, () -> RawClientHello.sslv2(random));
+            hellos.put(RAW_SSL3, () -> RawClientHello.sslv3(RawClientHello.SSL3_SUITES, random));
+            hellos.put(RAW_TLS12, () -> RawClientHello.hello(0x0303, RawClientHello.TLS12_SUITES, new int[] {1, 0}, sni, true, random));
+            hellos.put(RAW_DHE, () -> RawClientHello.hello(0x0303, RawClientHello.DHE_SUITES, new int[] {0}, sni, true, random));
+            for (Map.Entry<String, java.util.function.Supplier<byte[]>> e : hellos.entrySet()) {
+                if (interrupted) {
+                    break;
+                }
+                Session ses = connect(target, sni, new Attempt(e.getKey(), new ProtocolVersion[0], new int[0]), e.getValue().get());
+                if (ses.reach != SmtpProbeResult.Reach.GREETED || !ses.starttlsAccepted) {
+                    interrupted = true;
+                    continue;
+                }
+                raw.put(e.getKey(), ses.raw);
+            }
         }
-        return first.result(label, hs, interrupted);
+        return first.result(label, hs, raw, interrupted);
+    }
+
+    /** One more connection up to STARTTLS, then a handshake for {@code a}, or {@code rawHello} and the server's answer. */
+    private Session connect(InetSocketAddress target, String sni, Attempt a, byte[] rawHello) {
+        Session ses = new Session();
+        ses.attempt = a;
+        ses.sni = sni;
+        ses.rawHello = rawHello;
+        try (Socket s = new Socket()) {
+            ScheduledFuture<?> dog = WATCHDOG.schedule(() -> closeQuietly(s), connectionDeadline.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                s.connect(target, (int) connectTimeout.toMillis());
+                s.setSoTimeout((int) readTimeout.toMillis());
+                ses.dialog(s, false);
+            } finally {
+                dog.cancel(false);
+            }
+        } catch (IOException e) {
+            if (ses.handshake == null && rawHello == null) {
+                ses.handshake = Handshake.failed(a.name, "connection failed: " + e.getMessage());
+            }
+            if (ses.raw == null && rawHello != null) {
+                ses.raw = RawHandshake.failed(a.name, "connection failed: " + e.getMessage());
+            }
+        }
+        return ses;
     }
 
     private record Attempt(String name, ProtocolVersion[] versions, int[] suites) {
@@ -188,6 +229,9 @@ public final class SmtpTlsProber {
         Attempt attempt = new Attempt(DEFAULT, new ProtocolVersion[] {ProtocolVersion.TLSv13, ProtocolVersion.TLSv12,
                 ProtocolVersion.TLSv11, ProtocolVersion.TLSv10}, concat(allSuites(true), allSuites(false)));
         Handshake handshake;
+        boolean alertReceived;
+        byte[] rawHello;
+        RawHandshake raw;
         String sni = "";
 
         void dialog(Socket s, boolean firstConnection) throws IOException {
@@ -243,7 +287,28 @@ public final class SmtpTlsProber {
                 return;
             }
             starttlsAccepted = true;
-            handshake = tls(in, out);
+            if (rawHello != null) {
+                raw = rawExchange(in, out);
+            } else {
+                handshake = tls(in, out);
+            }
+        }
+
+        /** Sends the hand-built hello and reads the answer (bounded by {@link ServerFlight#MAX_BYTES} and the timeouts). */
+        RawHandshake rawExchange(InputStream in, OutputStream out) {
+            String name = attempt.name;
+            try {
+                out.write(rawHello);
+                out.flush();
+                ServerFlight f = ServerFlight.read(in);
+                Optional<Boolean> valid = rawHello.length > 43 && rawHello[0] == 22 ? f.verifyWeakSignature(RawClientHello.clientRandom(rawHello))
+                        : Optional.empty();
+                return new RawHandshake(name, Optional.of(f), valid, "");
+            } catch (ServerFlight.Malformed e) {
+                return RawHandshake.failed(name, "malformed answer: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                return RawHandshake.failed(name, "no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
         }
 
         Handshake tls(InputStream in, OutputStream out) {
@@ -330,6 +395,7 @@ public final class SmtpTlsProber {
                 protocol.connect(client);
                 protocol.close();
             } catch (IOException | RuntimeException e) {
+                alertReceived = e instanceof org.bouncycastle.tls.TlsFatalAlertReceived;
                 if (!done[0]) {
                     return Handshake.failed(a.name, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 }
@@ -338,9 +404,9 @@ public final class SmtpTlsProber {
                     dhBits[0] > 0 ? OptionalInt.of(dhBits[0]) : OptionalInt.empty(), "");
         }
 
-        SmtpProbeResult result(String label, Map<String, Handshake> hs, boolean interrupted) {
+        SmtpProbeResult result(String label, Map<String, Handshake> hs, Map<String, RawHandshake> raw, boolean interrupted) {
             Map<String, Handshake> all = new HashMap<>(hs);
-            return new SmtpProbeResult(label, reach, greeting, greetingHost, ehlo, starttlsOffered, starttlsAccepted, auth, all,
+            return new SmtpProbeResult(label, reach, greeting, greetingHost, ehlo, starttlsOffered, starttlsAccepted, auth, all, raw,
                     problem, interrupted);
         }
     }
