@@ -100,6 +100,7 @@ public final class TlsChecks implements AreaCheck {
             out.add(Finding.of(Rule.TLS_HANDSHAKE_FAILS, s).summary("STARTTLS accepted but no TLS handshake succeeds on " + s)
                     .detail(def.map(Handshake::error).orElse("no handshake"))
                     .why("Senders fall back to plain text or, with MTA-STS/DANE, do not deliver.").build());
+            sslEnabled(r, s, rawEvidence(r, now)).ifPresent(out::add);
             return out;
         }
         if (r.interrupted()) {
@@ -182,18 +183,7 @@ public final class TlsChecks implements AreaCheck {
                         .why("Small DH groups can be broken (Logjam); 2048 bits is being phased out.").evidence(rawEv).build());
             }
         }
-        Optional<ServerFlight> ssl3 = r.raw(SmtpTlsProber.RAW_SSL3).flatMap(RawHandshake::hello).filter(f -> f.version() == 0x0300);
-        Optional<ServerFlight> ssl2 = r.raw(SmtpTlsProber.RAW_SSL2).flatMap(RawHandshake::flight)
-                .filter(f -> f.kind() == ServerFlight.Kind.SSL2_HELLO && f.version() == 0x0002 && f.cipherSuite() >= 0);
-        if (ssl3.isPresent() || ssl2.isPresent()) {
-            List<String> seen = new ArrayList<>();
-            ssl2.ifPresent(f -> seen.add(String.format("SSL 2.0 (SERVER-HELLO with cipher kind %06x)", f.cipherSuite())));
-            ssl3.ifPresent(f -> seen.add("SSL 3.0 (ServerHello version 3.0 choosing " + SmtpTlsProber.suiteName(f.cipherSuite()) + ")"));
-            out.add(Finding.of(Rule.TLS_SSL_ENABLED, s).summary(String.join(" and ", seen) + " accepted by " + s)
-                    .detail("the server answered a hand-built " + (ssl2.isPresent() ? "SSL 2.0 CLIENT-HELLO" : "SSL 3.0 ClientHello")
-                            + " by agreeing to that version")
-                    .why("SSL 2.0 (RFC 6176) and SSL 3.0 (RFC 7568, POODLE) are broken and prohibited.").evidence(rawEv).build());
-        }
+        sslEnabled(r, s, rawEv).ifPresent(out::add);
         Optional<ServerFlight> hello12 = r.raw(SmtpTlsProber.RAW_TLS12).flatMap(RawHandshake::hello);
         hello12.filter(f -> f.compression() > 0).ifPresent(f -> out.add(Finding.of(Rule.TLS_COMPRESSION, s)
                 .summary(s + " negotiates TLS compression (method " + f.compression() + (f.compression() == 1 ? ", DEFLATE" : "") + ")")
@@ -227,6 +217,23 @@ public final class TlsChecks implements AreaCheck {
             }
         }
         return out;
+    }
+
+    /** TLS-SSL-ENABLED: the server agreed to SSL 3.0 in its ServerHello, or answered SSL 2.0 with a SERVER-HELLO. */
+    private static Optional<Finding> sslEnabled(SmtpProbeResult r, String s, List<Evidence> rawEv) {
+        Optional<ServerFlight> ssl3 = r.raw(SmtpTlsProber.RAW_SSL3).flatMap(RawHandshake::hello).filter(f -> f.version() == 0x0300);
+        Optional<ServerFlight> ssl2 = r.raw(SmtpTlsProber.RAW_SSL2).flatMap(RawHandshake::flight)
+                .filter(f -> f.kind() == ServerFlight.Kind.SSL2_HELLO && f.version() == 0x0002 && f.cipherSuite() >= 0);
+        if (ssl3.isEmpty() && ssl2.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> seen = new ArrayList<>();
+        ssl2.ifPresent(f -> seen.add(String.format("SSL 2.0 (SERVER-HELLO with cipher kind %06x)", f.cipherSuite())));
+        ssl3.ifPresent(f -> seen.add("SSL 3.0 (ServerHello version 3.0 choosing " + SmtpTlsProber.suiteName(f.cipherSuite()) + ")"));
+        return Optional.of(Finding.of(Rule.TLS_SSL_ENABLED, s).summary(String.join(" and ", seen) + " accepted by " + s)
+                .detail("the server answered a hand-built " + (ssl2.isPresent() ? "SSL 2.0 CLIENT-HELLO" : "SSL 3.0 ClientHello")
+                        + " by agreeing to that version")
+                .why("SSL 2.0 (RFC 6176) and SSL 3.0 (RFC 7568, POODLE) are broken and prohibited.").evidence(rawEv).build());
     }
 
     /** What the server answered to each hand-built hello. */

@@ -138,9 +138,11 @@ public final class SmtpTlsProber {
             // The server refused every suite a careful client offers but answered (an alert, not silence): it may
             // speak only anonymous or other insecure suites (CHECKS.md TLS-INSECURE-CIPHER, CERT-NONE).
             ProtocolVersion[] upTo12 = {ProtocolVersion.TLSv12, ProtocolVersion.TLSv11, ProtocolVersion.TLSv10};
+            // Or only SSL 2.0/3.0 (TLS-SSL-ENABLED), which no BC handshake offers.
             Session ses = connect(target, sni, new Attempt(INSECURE, upTo12, suitesOf(CipherClass.INSECURE)), null);
             if (ses.reach == SmtpProbeResult.Reach.GREETED && ses.starttlsAccepted) {
                 hs.put(INSECURE, ses.handshake);
+                interrupted = rawProbes(target, sni, List.of(RAW_SSL2, RAW_SSL3), raw);
             }
         }
         if (first.handshake.completed()) {
@@ -167,24 +169,30 @@ public final class SmtpTlsProber {
                 }
                 hs.put(a.name, ses.handshake);
             }
-            Map<String, java.util.function.Supplier<byte[]>> hellos = new LinkedHashMap<>();
-            hellos.put(RAW_SSL2, () -> RawClientHello.sslv2(random));
-            hellos.put(RAW_SSL3, () -> RawClientHello.sslv3(RawClientHello.SSL3_SUITES, random));
-            hellos.put(RAW_TLS12, () -> RawClientHello.hello(0x0303, RawClientHello.TLS12_SUITES, new int[] {1, 0}, sni, true, random));
-            hellos.put(RAW_DHE, () -> RawClientHello.hello(0x0303, RawClientHello.DHE_SUITES, new int[] {0}, sni, true, random));
-            for (Map.Entry<String, java.util.function.Supplier<byte[]>> e : hellos.entrySet()) {
-                if (interrupted) {
-                    break;
-                }
-                Session ses = connect(target, sni, new Attempt(e.getKey(), new ProtocolVersion[0], new int[0]), e.getValue().get());
-                if (ses.reach != SmtpProbeResult.Reach.GREETED || !ses.starttlsAccepted) {
-                    interrupted = true;
-                    continue;
-                }
-                raw.put(e.getKey(), ses.raw);
+            if (!interrupted) {
+                interrupted = rawProbes(target, sni, List.of(RAW_SSL2, RAW_SSL3, RAW_TLS12, RAW_DHE), raw);
             }
         }
         return first.result(label, hs, raw, interrupted);
+    }
+
+    /** Sends each named hand-built hello on its own connection; true when a connection was refused or cut (interrupted). */
+    private boolean rawProbes(InetSocketAddress target, String sni, List<String> names, Map<String, RawHandshake> raw) {
+        for (String name : names) {
+            byte[] hello = switch (name) {
+                case RAW_SSL2 -> RawClientHello.sslv2(random);
+                case RAW_SSL3 -> RawClientHello.sslv3(RawClientHello.SSL3_SUITES, random);
+                case RAW_TLS12 -> RawClientHello.hello(0x0303, RawClientHello.TLS12_SUITES, new int[] {1, 0}, sni, true, random);
+                case RAW_DHE -> RawClientHello.hello(0x0303, RawClientHello.DHE_SUITES, new int[] {0}, sni, true, random);
+                default -> throw new IllegalArgumentException(name);
+            };
+            Session ses = connect(target, sni, new Attempt(name, new ProtocolVersion[0], new int[0]), hello);
+            if (ses.reach != SmtpProbeResult.Reach.GREETED || !ses.starttlsAccepted) {
+                return true;
+            }
+            raw.put(name, ses.raw);
+        }
+        return false;
     }
 
     /** One more connection up to STARTTLS, then a handshake for {@code a}, or {@code rawHello} and the server's answer. */

@@ -615,6 +615,8 @@ public final class TestWorld implements AutoCloseable {
         tlsCase("ssl2.test", good("mx.ssl2.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.SSL2), "TLS-SSL-ENABLED");
         tlsCase("ssl3.test", goodRsa("mx.ssl3.test"), s -> s.protocols("TLSv1.3", "TLSv1.2", "SSLv3")
                 .suites(concat(FakeSmtpServer.GOOD_SUITES, "TLS_RSA_WITH_AES_128_CBC_SHA")), FakeSmtpServer.TlsExtras.NONE, "TLS-SSL-ENABLED", "TLS-WEAK-CIPHER");
+        tlsCase("ssl3only.test", goodRsa("mx.ssl3only.test"), s -> s.protocols("SSLv3").suites("TLS_RSA_WITH_AES_128_CBC_SHA"), FakeSmtpServer.TlsExtras.NONE,
+                "TLS-HANDSHAKE-FAILS", "TLS-SSL-ENABLED");
         tlsCase("deflate.test", good("mx.deflate.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.COMPRESSION), "TLS-COMPRESSION");
         tlsCase("noreneg.test", good("mx.noreneg.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.NO_RENEGOTIATION_INFO),
                 "TLS-RENEGOTIATION");
