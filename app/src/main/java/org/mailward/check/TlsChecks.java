@@ -202,7 +202,9 @@ public final class TlsChecks implements AreaCheck {
             }
         }
         Optional<Handshake> t12 = r.handshake("TLSv1.2").filter(Handshake::completed);
-        boolean noRenegInfo = hello12.filter(f -> !f.hasExtension(ServerFlight.EXT_RENEGOTIATION_INFO)).isPresent();
+        // RFC 5746 3.6: a server that supports secure renegotiation answers the SCSV with renegotiation_info (a TLS 1.3
+        // ServerHello, marked by supported_versions (43), has none by design: not counted).
+        boolean noRenegInfo = hello12.filter(f -> !f.hasExtension(43) && !f.hasExtension(ServerFlight.EXT_RENEGOTIATION_INFO)).isPresent();
         if (t12.isPresent() || noRenegInfo) {
             if (noRenegInfo || !t12.get().secureRenegotiation()) {
                 out.add(Finding.of(Rule.TLS_RENEGOTIATION, s).severity(Severity.WARN)

@@ -1,7 +1,6 @@
 package org.mailward.check.probe;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -230,34 +229,41 @@ public record ServerFlight(Kind kind, int version, byte[] serverRandom, int ciph
 
     /** Reassembles handshake messages across records and parses them in order. */
     private static final class Handshakes {
-        final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        /** Unparsed handshake bytes; grows geometrically, so many tiny records cost linear time. */
+        byte[] pending = new byte[1024];
+        int size;
         Hello hello;
         List<X509Certificate> chain = List.of();
         KeyExchange kx;
 
         /** Returns true when the flight is over (ServerHelloDone, or a TLS 1.3 ServerHello). */
         boolean append(byte[] fragment) throws Malformed {
-            pending.writeBytes(fragment);
-            byte[] buf = pending.toByteArray();
+            if (size + fragment.length > pending.length) {
+                pending = Arrays.copyOf(pending, Math.max(pending.length * 2, size + fragment.length));
+            }
+            System.arraycopy(fragment, 0, pending, size, fragment.length);
+            size += fragment.length;
             int pos = 0;
             boolean done = false;
-            while (!done && buf.length - pos >= 4) {
-                int type = buf[pos] & 0xff;
-                int len = (buf[pos + 1] & 0xff) << 16 | (buf[pos + 2] & 0xff) << 8 | buf[pos + 3] & 0xff;
+            while (!done && size - pos >= 4) {
+                int type = pending[pos] & 0xff;
+                int len = (pending[pos + 1] & 0xff) << 16 | (pending[pos + 2] & 0xff) << 8 | pending[pos + 3] & 0xff;
                 if (len > MAX_MESSAGE) {
                     throw new Malformed("handshake message of " + len + " bytes");
                 }
-                if (buf.length - pos - 4 < len) {
+                if (size - pos - 4 < len) {
                     break;
                 }
-                done = message(type, Arrays.copyOfRange(buf, pos + 4, pos + 4 + len));
+                done = message(type, Arrays.copyOfRange(pending, pos + 4, pos + 4 + len));
                 pos += 4 + len;
             }
-            pending.reset();
             if (done) {
                 return true;
             }
-            pending.write(buf, pos, buf.length - pos);
+            if (pos > 0) {
+                System.arraycopy(pending, pos, pending, 0, size - pos);
+                size -= pos;
+            }
             return false;
         }
 

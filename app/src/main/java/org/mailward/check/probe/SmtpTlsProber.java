@@ -54,6 +54,10 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * and a checker must be able to offer exactly those to find servers that still accept them. No global security
  * property is touched. Certificates are captured, never trusted here: validation is the CERT area's job.
  *
+ * <p>What no TLS library will offer any more (SSL 2.0/3.0, DEFLATE compression, SHA-1/MD5 signature_algorithms with
+ * a DHE-only offer) is asked with hand-built ClientHellos ({@link RawClientHello}, one connection each, {@code RAW_*}
+ * names); the server's first flight is parsed by {@link ServerFlight} and nothing is completed.
+ *
  * <p>Every connection is bounded: connect timeout, read timeout, and a per-connection deadline after which the
  * socket is closed (a server that drips bytes or stalls mid-handshake cannot hold the probe). Replies are read with
  * a line cap and a line count cap (garbage banners end as a problem, not as a hang or memory growth).

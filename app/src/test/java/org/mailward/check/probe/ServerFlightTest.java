@@ -143,6 +143,14 @@ class ServerFlightTest {
             endless.writeBytes(status);
         }
         assertMalformed(endless.toByteArray(), "more than");
+        // ... also when it drips one-byte records into one large message
+        ByteArrayOutputStream drip = new ByteArrayOutputStream();
+        drip.writeBytes(ScriptedTls.record(22, 0x0303, ScriptedTls.handshake(2, hello)));
+        drip.writeBytes(new byte[] {22, 3, 3, 0, 4, 22, 1, (byte) 0xff, (byte) 0xff});
+        while (drip.size() <= ServerFlight.MAX_BYTES) {
+            drip.writeBytes(new byte[] {22, 3, 3, 0, 1, 0});
+        }
+        assertMalformed(drip.toByteArray(), "more than");
     }
 
     @Test
