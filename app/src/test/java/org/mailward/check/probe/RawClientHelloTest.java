@@ -40,6 +40,28 @@ class RawClientHelloTest {
         assertThat(b.length - 9).isEqualTo(2 + 32 + 1 + 2 + (RawClientHello.SSL3_SUITES.length + 1) * 2 + 2);
     }
 
+    /** The world's ClientHello reader (what the scripted servers decide on) must never throw on garbage. */
+    @Test
+    void worldClientHelloReaderSurvivesFuzzedHellos() throws Exception {
+        Random r = new Random(20261207L);
+        byte[][] seeds = {RawClientHello.hello(0x0303, RawClientHello.TLS12_SUITES, new int[] {1, 0}, "mx.example.test", true, r),
+            RawClientHello.sslv3(RawClientHello.SSL3_SUITES, r), RawClientHello.sslv2(r)};
+        int read = 0;
+        for (int i = 0; i < 3000; i++) {
+            byte[] b = seeds[r.nextInt(seeds.length)].clone();
+            if (r.nextBoolean()) {
+                b = java.util.Arrays.copyOf(b, r.nextInt(b.length + 1));
+            }
+            for (int n = r.nextInt(4); n > 0 && b.length > 0; n--) {
+                b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+            }
+            if (ScriptedTls.readClientHello(new ByteArrayInputStream(b), new ByteArrayOutputStream()).isPresent()) {
+                read++;
+            }
+        }
+        assertThat(read).isBetween(100, 2999);
+    }
+
     @Test
     void sslv2ClientHelloIsATwoByteHeaderRecord() throws Exception {
         byte[] b = RawClientHello.sslv2(random);
