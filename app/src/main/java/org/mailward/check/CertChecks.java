@@ -15,7 +15,9 @@ import org.mailward.check.probe.Handshake;
 /**
  * CHECKS.md section 8 (certificates on each MX address), from the chain captured by the best handshake of each
  * address. CERT-UNTRUSTED is ERROR when the domain's MTA-STS policy is enforce or testing; CERT-NAME-MISMATCH is
- * ERROR under the UK profile or MTA-STS enforce. CERT-REVOKED (CRL/OCSP fetching) is not implemented.
+ * ERROR under the UK profile or MTA-STS enforce. When no careful handshake completes but one with an insecure suite
+ * does (an anonymous-only server), that handshake is judged, and CERT-NONE reports that it carried no certificate.
+ * CERT-REVOKED (CRL/OCSP fetching) is not implemented.
  */
 public final class CertChecks implements AreaCheck {
 
@@ -31,7 +33,8 @@ public final class CertChecks implements AreaCheck {
         boolean enforce = mode.filter("enforce"::equals).isPresent();
         boolean sts = mode.filter(m -> m.equals("enforce") || m.equals("testing")).isPresent();
         for (ProbedAddress p : ev.probes()) {
-            Optional<Handshake> best = p.result().best();
+            Optional<Handshake> best = p.result().best()
+                    .or(() -> p.result().handshake(org.mailward.check.probe.SmtpTlsProber.INSECURE).filter(Handshake::completed));
             if (best.isEmpty()) {
                 continue;
             }

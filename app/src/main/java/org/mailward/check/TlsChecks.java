@@ -9,16 +9,21 @@ import java.util.Optional;
 import java.util.TreeSet;
 import org.mailward.check.probe.CipherClass;
 import org.mailward.check.probe.Handshake;
+import org.mailward.check.probe.RawHandshake;
+import org.mailward.check.probe.ServerFlight;
 import org.mailward.check.probe.SmtpProbeResult;
 import org.mailward.check.probe.SmtpTlsProber;
 
 /**
  * CHECKS.md section 7 (STARTTLS and TLS on each MX address), from the probes of {@link SmtpTlsProber}.
  *
- * <p>Not implemented: TLS-SSL-ENABLED (the prober cannot offer SSL 2/3), TLS-SHA1-SIGNATURE (the key-exchange
- * signature algorithm is not captured yet), TLS-COMPRESSION (the prober offers no compression, so none can be
- * negotiated), the ECDHE-curve part of TLS-WEAK-DH, and client-initiated renegotiation / 0-RTT parts of
- * TLS-RENEGOTIATION.
+ * <p>TLS-SSL-ENABLED, TLS-COMPRESSION and TLS-SHA1-SIGNATURE, the DH prime size of a DHE-only offer (TLS-WEAK-DH)
+ * and the missing renegotiation_info answer (TLS-RENEGOTIATION) come from hand-built ClientHellos
+ * ({@link org.mailward.check.probe.RawClientHello}): the evidence is the server's own ServerHello and
+ * ServerKeyExchange, not a completed handshake. A SHA-1/MD5 signature counts only when it verifies with the leaf's key.
+ *
+ * <p>Not implemented: the ECDHE-curve part of TLS-WEAK-DH (the prober offers only the allowed curves), and the
+ * client-initiated renegotiation / 0-RTT parts of TLS-RENEGOTIATION.
  */
 public final class TlsChecks implements AreaCheck {
 
@@ -81,10 +86,21 @@ public final class TlsChecks implements AreaCheck {
             return out;
         }
         Optional<Handshake> def = r.handshake(SmtpTlsProber.DEFAULT);
+        Optional<Handshake> onlyInsecure = r.handshake(SmtpTlsProber.INSECURE).filter(Handshake::completed);
+        if ((def.isEmpty() || !def.get().completed()) && onlyInsecure.isPresent()) {
+            Handshake h = onlyInsecure.get();
+            out.add(Finding.of(Rule.TLS_INSECURE_CIPHER, s)
+                    .summary(s + " completes a handshake only with an insecure cipher suite: " + h.cipherSuite())
+                    .detail("refused every secure, legacy and weak suite (" + def.map(Handshake::error).orElse("no handshake")
+                            + "); offered insecure-class suites it chose " + h.cipherSuite() + " with " + h.protocol())
+                    .why("These suites give no or breakable encryption (anonymous suites: no server authentication at all).").build());
+            return out;
+        }
         if (def.isEmpty() || !def.get().completed()) {
             out.add(Finding.of(Rule.TLS_HANDSHAKE_FAILS, s).summary("STARTTLS accepted but no TLS handshake succeeds on " + s)
                     .detail(def.map(Handshake::error).orElse("no handshake"))
                     .why("Senders fall back to plain text or, with MTA-STS/DANE, do not deliver.").build());
+            sslEnabled(r, s, rawEvidence(r, now)).ifPresent(out::add);
             return out;
         }
         if (r.interrupted()) {
@@ -148,20 +164,54 @@ public final class TlsChecks implements AreaCheck {
                     .detail("good-first offer: " + fwd.get().cipherSuite() + "; weak-first offer: " + rev.get().cipherSuite())
                     .why("Clients with poor preferences get a weak suite although a good one is available.").evidence(hsEv).build());
         }
+        List<Evidence> rawEv = rawEvidence(r, now);
         int dh = r.handshakes().values().stream().filter(Handshake::completed).mapToInt(h -> h.dhBits().orElse(Integer.MAX_VALUE)).min().orElse(Integer.MAX_VALUE);
+        String dhSource = "a completed handshake";
+        for (String name : List.of(SmtpTlsProber.RAW_DHE, SmtpTlsProber.RAW_TLS12)) {
+            Optional<ServerFlight.KeyExchange> kx = r.raw(name).flatMap(RawHandshake::hello).flatMap(ServerFlight::keyExchange)
+                    .filter(k -> k.dhBits() > 0);
+            if (kx.isPresent() && kx.get().dhBits() < dh) {
+                dh = kx.get().dhBits();
+                dhSource = "the ServerKeyExchange answering " + name;
+            }
+        }
         if (dh != Integer.MAX_VALUE) {
             Severity sev = dh <= 1024 ? Severity.ERROR : dh < 2048 ? Severity.WARN : dh == 2048 ? Severity.INFO : null;
             if (sev != null) {
                 out.add(Finding.of(Rule.TLS_WEAK_DH, s).severity(sev).summary(s + " uses a " + dh + "-bit finite-field DH group")
-                        .why("Small DH groups can be broken (Logjam); 2048 bits is being phased out.").build());
+                        .detail("seen in " + dhSource)
+                        .why("Small DH groups can be broken (Logjam); 2048 bits is being phased out.").evidence(rawEv).build());
+            }
+        }
+        sslEnabled(r, s, rawEv).ifPresent(out::add);
+        Optional<ServerFlight> hello12 = r.raw(SmtpTlsProber.RAW_TLS12).flatMap(RawHandshake::hello);
+        hello12.filter(f -> f.compression() > 0).ifPresent(f -> out.add(Finding.of(Rule.TLS_COMPRESSION, s)
+                .summary(s + " negotiates TLS compression (method " + f.compression() + (f.compression() == 1 ? ", DEFLATE" : "") + ")")
+                .detail("offered compression methods DEFLATE and null; the ServerHello selected " + f.compression())
+                .why("Compression before encryption leaks secrets through the ciphertext length (CRIME).").evidence(rawEv).build()));
+        for (String name : List.of(SmtpTlsProber.RAW_TLS12, SmtpTlsProber.RAW_DHE)) {
+            Optional<RawHandshake> rh = r.raw(name).filter(x -> x.weakSignatureValid().orElse(false));
+            Optional<ServerFlight.KeyExchange> kx = rh.flatMap(RawHandshake::hello).flatMap(ServerFlight::keyExchange);
+            if (kx.isPresent()) {
+                out.add(Finding.of(Rule.TLS_SHA1_SIGNATURE, s)
+                        .summary(s + " signs its key exchange with " + kx.get().signatureName() + " although SHA-2 was offered")
+                        .detail("signature_algorithms offered SHA-256/384/512 first, then SHA-1 and MD5; the ServerKeyExchange answering "
+                                + name + " is signed with " + kx.get().signatureName() + " (signature verified with the certificate's key)")
+                        .why("SHA-1 and MD5 signatures can be forged (SLOTH); the key exchange can then be impersonated.").evidence(rawEv).build());
+                break;
             }
         }
         Optional<Handshake> t12 = r.handshake("TLSv1.2").filter(Handshake::completed);
-        if (t12.isPresent()) {
-            if (!t12.get().secureRenegotiation()) {
+        // RFC 5746 3.6: a server that supports secure renegotiation answers the SCSV with renegotiation_info (a TLS 1.3
+        // ServerHello, marked by supported_versions (43), has none by design: not counted).
+        boolean noRenegInfo = hello12.filter(f -> !f.hasExtension(43) && !f.hasExtension(ServerFlight.EXT_RENEGOTIATION_INFO)).isPresent();
+        if (t12.isPresent() || noRenegInfo) {
+            if (noRenegInfo || !t12.get().secureRenegotiation()) {
                 out.add(Finding.of(Rule.TLS_RENEGOTIATION, s).severity(Severity.WARN)
                         .summary(s + " does not support secure renegotiation (RFC 5746)")
-                        .why("Without RFC 5746 a renegotiation can be spliced by an attacker.").build());
+                        .detail(noRenegInfo ? "the ServerHello answering a ClientHello with TLS_EMPTY_RENEGOTIATION_INFO_SCSV carries no renegotiation_info"
+                                : "the TLS 1.2 handshake did not negotiate renegotiation_info")
+                        .why("Without RFC 5746 a renegotiation can be spliced by an attacker.").evidence(rawEv).build());
             } else if (!t12.get().extendedMasterSecret()) {
                 out.add(Finding.of(Rule.TLS_RENEGOTIATION, s).severity(Severity.INFO)
                         .summary(s + " does not negotiate Extended Master Secret (RFC 7627) on TLS 1.2")
@@ -169,6 +219,50 @@ public final class TlsChecks implements AreaCheck {
             }
         }
         return out;
+    }
+
+    /** TLS-SSL-ENABLED: the server agreed to SSL 3.0 in its ServerHello, or answered SSL 2.0 with a SERVER-HELLO. */
+    private static Optional<Finding> sslEnabled(SmtpProbeResult r, String s, List<Evidence> rawEv) {
+        Optional<ServerFlight> ssl3 = r.raw(SmtpTlsProber.RAW_SSL3).flatMap(RawHandshake::hello).filter(f -> f.version() == 0x0300);
+        Optional<ServerFlight> ssl2 = r.raw(SmtpTlsProber.RAW_SSL2).flatMap(RawHandshake::flight)
+                .filter(f -> f.kind() == ServerFlight.Kind.SSL2_HELLO && f.version() == 0x0002 && f.cipherSuite() >= 0);
+        if (ssl3.isEmpty() && ssl2.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> seen = new ArrayList<>();
+        ssl2.ifPresent(f -> seen.add(String.format("SSL 2.0 (SERVER-HELLO with cipher kind %06x)", f.cipherSuite())));
+        ssl3.ifPresent(f -> seen.add("SSL 3.0 (ServerHello version 3.0 choosing " + SmtpTlsProber.suiteName(f.cipherSuite()) + ")"));
+        return Optional.of(Finding.of(Rule.TLS_SSL_ENABLED, s).summary(String.join(" and ", seen) + " accepted by " + s)
+                .detail("the server answered a hand-built " + (ssl2.isPresent() ? "SSL 2.0 CLIENT-HELLO" : "SSL 3.0 ClientHello")
+                        + " by agreeing to that version")
+                .why("SSL 2.0 (RFC 6176) and SSL 3.0 (RFC 7568, POODLE) are broken and prohibited.").evidence(rawEv).build());
+    }
+
+    /** What the server answered to each hand-built hello. */
+    private static List<Evidence> rawEvidence(SmtpProbeResult r, Instant now) {
+        List<Evidence> ev = new ArrayList<>();
+        for (RawHandshake h : r.rawHandshakes().values()) {
+            String answer;
+            if (h.flight().isEmpty()) {
+                answer = h.error();
+            } else {
+                ServerFlight f = h.flight().get();
+                answer = switch (f.kind()) {
+                    case CLOSED -> "connection closed";
+                    case ALERT -> "alert " + f.alert();
+                    case SSL2_HELLO -> String.format("SSL 2.0 SERVER-HELLO version %04x", f.version());
+                    case HELLO -> String.format("ServerHello version %04x suite %s compression %d%s%s", f.version(),
+                            SmtpTlsProber.suiteName(f.cipherSuite()), f.compression(),
+                            f.hasExtension(ServerFlight.EXT_RENEGOTIATION_INFO) ? " renegotiation_info" : "",
+                            f.keyExchange().map(k -> (k.dhBits() > 0 ? "; DH " + k.dhBits() + " bits" : "; curve " + k.namedCurve())
+                                    + "; signed " + k.signatureName()).orElse(""));
+                };
+            }
+            ev.add(new Evidence("smtp " + r.address() + " STARTTLS hand-built " + h.offered(), h.flight().isPresent() ? "answered" : "no answer",
+                    List.of(answer), r.address(), now));
+        }
+        ev.sort((x, y) -> x.query().compareTo(y.query()));
+        return ev;
     }
 
     private static boolean ok(SmtpProbeResult r, String name) {

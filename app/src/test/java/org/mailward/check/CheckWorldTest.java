@@ -99,6 +99,23 @@ class CheckWorldTest {
     }
 
     @Test
+    void handBuiltHelloFindingsNameWhatTheServerChose() {
+        assertThat(severity("dh1024.test", "TLS-WEAK-DH")).isEqualTo(Severity.ERROR);
+        assertThat(severity("noreneg.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.WARN);
+        assertThat(severity("anon.test", "CERT-NONE")).isEqualTo(Severity.INCONCLUSIVE);
+        assertThat(summary("ssl2.test", "TLS-SSL-ENABLED")).contains("SSL 2.0").doesNotContain("SSL 3.0");
+        assertThat(summary("ssl3.test", "TLS-SSL-ENABLED")).contains("SSL 3.0 (ServerHello version 3.0 choosing TLS_RSA_WITH_AES_128_CBC_SHA)");
+        assertThat(summary("sha1kx.test", "TLS-SHA1-SIGNATURE")).contains("sha1/ecdsa");
+        assertThat(summary("deflate.test", "TLS-COMPRESSION")).contains("method 1, DEFLATE");
+        assertThat(summary("anon.test", "TLS-INSECURE-CIPHER")).contains("TLS_DH_anon_");
+        assertThat(summary("nullcipher.test", "TLS-INSECURE-CIPHER")).contains("TLS_ECDHE_ECDSA_WITH_NULL_SHA");
+    }
+
+    private String summary(String domain, String id) {
+        return reports.get(domain).findings().stream().filter(f -> f.id().equals(id)).map(Finding::summary).findFirst().orElseThrow();
+    }
+
+    @Test
     void hostileInputsFinishInBoundedTime() {
         // Stalls (silent greeting, stalled handshake, dripping policy) are cut by the 6 s read timeout / 12 s deadline.
         for (String d : List.of("silent.test", "stall.test", "stsslow.test", "garbage.test", "hugetxt.test", "manymx.test", "cnameloop.test")) {

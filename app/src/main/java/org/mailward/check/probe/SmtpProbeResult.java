@@ -17,12 +17,14 @@ import java.util.Optional;
  * @param starttlsAccepted the STARTTLS command got 220
  * @param authBeforeTls  AUTH mechanisms advertised before STARTTLS
  * @param handshakes     handshake outcomes by test name (see {@link SmtpTlsProber} for the names)
+ * @param rawHandshakes  answers to the hand-built hellos by name ({@code SmtpTlsProber.RAW_*})
  * @param problem        what went wrong at the SMTP level, empty if nothing
  * @param interrupted    a 421 or reset mid-test: the remaining TLS rules of this address are INCONCLUSIVE
  */
 public record SmtpProbeResult(String address, Reach reach, String greeting, Optional<String> greetingHost, List<String> ehlo,
                               boolean starttls, boolean starttlsAccepted, List<String> authBeforeTls,
-                              Map<String, Handshake> handshakes, String problem, boolean interrupted) {
+                              Map<String, Handshake> handshakes, Map<String, RawHandshake> rawHandshakes, String problem,
+                              boolean interrupted) {
 
     /** How far the connection got. */
     public enum Reach {
@@ -40,6 +42,11 @@ public record SmtpProbeResult(String address, Reach reach, String greeting, Opti
         ehlo = List.copyOf(ehlo);
         authBeforeTls = List.copyOf(authBeforeTls);
         handshakes = Map.copyOf(handshakes);
+        rawHandshakes = Map.copyOf(rawHandshakes);
+    }
+
+    public Optional<RawHandshake> raw(String name) {
+        return Optional.ofNullable(rawHandshakes.get(name));
     }
 
     public Optional<Handshake> handshake(String name) {

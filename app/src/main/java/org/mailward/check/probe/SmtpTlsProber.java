@@ -54,6 +54,10 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * and a checker must be able to offer exactly those to find servers that still accept them. No global security
  * property is touched. Certificates are captured, never trusted here: validation is the CERT area's job.
  *
+ * <p>What no TLS library will offer any more (SSL 2.0/3.0, DEFLATE compression, SHA-1/MD5 signature_algorithms with
+ * a DHE-only offer) is asked with hand-built ClientHellos ({@link RawClientHello}, one connection each, {@code RAW_*}
+ * names); the server's first flight is parsed by {@link ServerFlight} and nothing is completed.
+ *
  * <p>Every connection is bounded: connect timeout, read timeout, and a per-connection deadline after which the
  * socket is closed (a server that drips bytes or stalls mid-handshake cannot hold the probe). Replies are read with
  * a line cap and a line count cap (garbage banners end as a problem, not as a hang or memory growth).
@@ -67,6 +71,11 @@ public final class SmtpTlsProber {
     public static final String ORDER_FORWARD = "order-good-first";
     public static final String ORDER_REVERSE = "order-weak-first";
     public static final List<String> VERSIONS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+    /** Hand-built hellos ({@link RawClientHello}): SSL 2.0, SSL 3.0, TLS 1.2 offering DEFLATE and SHA-1, DHE suites only. */
+    public static final String RAW_SSL2 = "sslv2-client-hello";
+    public static final String RAW_SSL3 = "sslv3-client-hello";
+    public static final String RAW_TLS12 = "tls12-deflate-sha1-hello";
+    public static final String RAW_DHE = "tls12-dhe-only-hello";
 
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "smtp-probe-watchdog");
@@ -110,7 +119,7 @@ public final class SmtpTlsProber {
                     s.connect(target, (int) connectTimeout.toMillis());
                 } catch (IOException e) {
                     return new SmtpProbeResult(label, SmtpProbeResult.Reach.UNREACHABLE, "", Optional.empty(), List.of(), false, false,
-                            List.of(), Map.of(), "connect failed: " + e.getMessage(), false);
+                            List.of(), Map.of(), Map.of(), "connect failed: " + e.getMessage(), false);
                 }
                 s.setSoTimeout((int) readTimeout.toMillis());
                 first.dialog(s, true);
@@ -123,11 +132,23 @@ public final class SmtpTlsProber {
             }
         }
         if (first.reach != SmtpProbeResult.Reach.GREETED || !first.starttlsOffered || !first.starttlsAccepted) {
-            return first.result(label, Map.of(), false);
+            return first.result(label, Map.of(), Map.of(), false);
         }
         Map<String, Handshake> hs = new LinkedHashMap<>();
+        Map<String, RawHandshake> raw = new LinkedHashMap<>();
         boolean interrupted = false;
         hs.put(DEFAULT, first.handshake);
+        if (!first.handshake.completed() && first.alertReceived) {
+            // The server refused every suite a careful client offers but answered (an alert, not silence): it may
+            // speak only anonymous or other insecure suites (CHECKS.md TLS-INSECURE-CIPHER, CERT-NONE).
+            ProtocolVersion[] upTo12 = {ProtocolVersion.TLSv12, ProtocolVersion.TLSv11, ProtocolVersion.TLSv10};
+            // Or only SSL 2.0/3.0 (TLS-SSL-ENABLED), which no BC handshake offers.
+            Session ses = connect(target, sni, new Attempt(INSECURE, upTo12, suitesOf(CipherClass.INSECURE)), null);
+            if (ses.reach == SmtpProbeResult.Reach.GREETED && ses.starttlsAccepted) {
+                hs.put(INSECURE, ses.handshake);
+                interrupted = rawProbes(target, sni, List.of(RAW_SSL2, RAW_SSL3), raw);
+            }
+        }
         if (first.handshake.completed()) {
             List<Attempt> attempts = new ArrayList<>();
             for (String v : VERSIONS) {
@@ -144,23 +165,7 @@ public final class SmtpTlsProber {
                 if (interrupted) {
                     break;
                 }
-                Session ses = new Session();
-                ses.attempt = a;
-                ses.sni = sni;
-                try (Socket s = new Socket()) {
-                    ScheduledFuture<?> dog = WATCHDOG.schedule(() -> closeQuietly(s), connectionDeadline.toMillis(), TimeUnit.MILLISECONDS);
-                    try {
-                        s.connect(target, (int) connectTimeout.toMillis());
-                        s.setSoTimeout((int) readTimeout.toMillis());
-                        ses.dialog(s, false);
-                    } finally {
-                        dog.cancel(false);
-                    }
-                } catch (IOException e) {
-                    if (ses.handshake == null) {
-                        ses.handshake = Handshake.failed(a.name, "connection failed: " + e.getMessage());
-                    }
-                }
+                Session ses = connect(target, sni, a, null);
                 if (ses.reach != SmtpProbeResult.Reach.GREETED || !ses.starttlsAccepted) {
                     // 421, reset or silence on a later connection: the rest of this address is inconclusive.
                     interrupted = true;
@@ -168,8 +173,56 @@ public final class SmtpTlsProber {
                 }
                 hs.put(a.name, ses.handshake);
             }
+            if (!interrupted) {
+                interrupted = rawProbes(target, sni, List.of(RAW_SSL2, RAW_SSL3, RAW_TLS12, RAW_DHE), raw);
+            }
         }
-        return first.result(label, hs, interrupted);
+        return first.result(label, hs, raw, interrupted);
+    }
+
+    /** Sends each named hand-built hello on its own connection; true when a connection was refused or cut (interrupted). */
+    private boolean rawProbes(InetSocketAddress target, String sni, List<String> names, Map<String, RawHandshake> raw) {
+        for (String name : names) {
+            byte[] hello = switch (name) {
+                case RAW_SSL2 -> RawClientHello.sslv2(random);
+                case RAW_SSL3 -> RawClientHello.sslv3(RawClientHello.SSL3_SUITES, random);
+                case RAW_TLS12 -> RawClientHello.hello(0x0303, RawClientHello.TLS12_SUITES, new int[] {1, 0}, sni, true, random);
+                case RAW_DHE -> RawClientHello.hello(0x0303, RawClientHello.DHE_SUITES, new int[] {0}, sni, true, random);
+                default -> throw new IllegalArgumentException(name);
+            };
+            Session ses = connect(target, sni, new Attempt(name, new ProtocolVersion[0], new int[0]), hello);
+            if (ses.reach != SmtpProbeResult.Reach.GREETED || !ses.starttlsAccepted) {
+                return true;
+            }
+            raw.put(name, ses.raw);
+        }
+        return false;
+    }
+
+    /** One more connection up to STARTTLS, then a handshake for {@code a}, or {@code rawHello} and the server's answer. */
+    private Session connect(InetSocketAddress target, String sni, Attempt a, byte[] rawHello) {
+        Session ses = new Session();
+        ses.attempt = a;
+        ses.sni = sni;
+        ses.rawHello = rawHello;
+        try (Socket s = new Socket()) {
+            ScheduledFuture<?> dog = WATCHDOG.schedule(() -> closeQuietly(s), connectionDeadline.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                s.connect(target, (int) connectTimeout.toMillis());
+                s.setSoTimeout((int) readTimeout.toMillis());
+                ses.dialog(s, false);
+            } finally {
+                dog.cancel(false);
+            }
+        } catch (IOException e) {
+            if (ses.handshake == null && rawHello == null) {
+                ses.handshake = Handshake.failed(a.name, "connection failed: " + e.getMessage());
+            }
+            if (ses.raw == null && rawHello != null) {
+                ses.raw = RawHandshake.failed(a.name, "connection failed: " + e.getMessage());
+            }
+        }
+        return ses;
     }
 
     private record Attempt(String name, ProtocolVersion[] versions, int[] suites) {
@@ -188,6 +241,9 @@ public final class SmtpTlsProber {
         Attempt attempt = new Attempt(DEFAULT, new ProtocolVersion[] {ProtocolVersion.TLSv13, ProtocolVersion.TLSv12,
                 ProtocolVersion.TLSv11, ProtocolVersion.TLSv10}, concat(allSuites(true), allSuites(false)));
         Handshake handshake;
+        boolean alertReceived;
+        byte[] rawHello;
+        RawHandshake raw;
         String sni = "";
 
         void dialog(Socket s, boolean firstConnection) throws IOException {
@@ -243,7 +299,28 @@ public final class SmtpTlsProber {
                 return;
             }
             starttlsAccepted = true;
-            handshake = tls(in, out);
+            if (rawHello != null) {
+                raw = rawExchange(in, out);
+            } else {
+                handshake = tls(in, out);
+            }
+        }
+
+        /** Sends the hand-built hello and reads the answer (bounded by {@link ServerFlight#MAX_BYTES} and the timeouts). */
+        RawHandshake rawExchange(InputStream in, OutputStream out) {
+            String name = attempt.name;
+            try {
+                out.write(rawHello);
+                out.flush();
+                ServerFlight f = ServerFlight.read(in);
+                Optional<Boolean> valid = rawHello.length > 43 && rawHello[0] == 22 ? f.verifyWeakSignature(RawClientHello.clientRandom(rawHello))
+                        : Optional.empty();
+                return new RawHandshake(name, Optional.of(f), valid, "");
+            } catch (ServerFlight.Malformed e) {
+                return RawHandshake.failed(name, "malformed answer: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                return RawHandshake.failed(name, "no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
         }
 
         Handshake tls(InputStream in, OutputStream out) {
@@ -330,6 +407,7 @@ public final class SmtpTlsProber {
                 protocol.connect(client);
                 protocol.close();
             } catch (IOException | RuntimeException e) {
+                alertReceived = e instanceof org.bouncycastle.tls.TlsFatalAlertReceived;
                 if (!done[0]) {
                     return Handshake.failed(a.name, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 }
@@ -338,9 +416,9 @@ public final class SmtpTlsProber {
                     dhBits[0] > 0 ? OptionalInt.of(dhBits[0]) : OptionalInt.empty(), "");
         }
 
-        SmtpProbeResult result(String label, Map<String, Handshake> hs, boolean interrupted) {
+        SmtpProbeResult result(String label, Map<String, Handshake> hs, Map<String, RawHandshake> raw, boolean interrupted) {
             Map<String, Handshake> all = new HashMap<>(hs);
-            return new SmtpProbeResult(label, reach, greeting, greetingHost, ehlo, starttlsOffered, starttlsAccepted, auth, all,
+            return new SmtpProbeResult(label, reach, greeting, greetingHost, ehlo, starttlsOffered, starttlsAccepted, auth, all, raw,
                     problem, interrupted);
         }
     }

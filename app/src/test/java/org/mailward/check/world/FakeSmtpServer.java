@@ -72,10 +72,24 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * TLS behaviour beyond {@link Setup} (TLS/certificate areas): a scripted answer for the ClientHellos a misbehaviour
+     * applies to (all other hellos go to the real stack), BC JSSE signature schemes, and a key manager that serves the
+     * identity whatever its key usages say (BC's own would refuse a certificate without serverAuth).
+     */
+    public record TlsExtras(ScriptedTls.Misbehaviour script, List<String> signatureSchemes, boolean anyUsageKeyManager) {
+        public static final TlsExtras NONE = new TlsExtras(null, List.of(), false);
+
+        public static TlsExtras scripted(ScriptedTls.Misbehaviour m) {
+            return new TlsExtras(m, List.of(), false);
+        }
+    }
+
     private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
     private static final BouncyCastleJsseProvider JSSE = legacyJsse();
     private final ServerSocket server;
     private final Setup setup;
+    private final TlsExtras extras;
     private final SSLContext ctx;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     public final AtomicInteger connections = new AtomicInteger();
@@ -104,7 +118,12 @@ public final class FakeSmtpServer implements AutoCloseable {
     }
 
     public FakeSmtpServer(InetAddress address, int port, Setup setup) throws Exception {
+        this(address, port, setup, TlsExtras.NONE);
+    }
+
+    public FakeSmtpServer(InetAddress address, int port, Setup setup, TlsExtras extras) throws Exception {
         this.setup = setup;
+        this.extras = extras;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(address, port));
@@ -113,7 +132,8 @@ public final class FakeSmtpServer implements AutoCloseable {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", JSSE);
             kmf.init(setup.identity().keyStore(pw), pw);
             ctx = SSLContext.getInstance("TLS", JSSE);
-            ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
+            ctx.init(extras.anyUsageKeyManager() ? new javax.net.ssl.KeyManager[] {anyUsage(setup.identity())} : kmf.getKeyManagers(),
+                    null, new SecureRandom());
         } else {
             ctx = null;
         }
@@ -180,7 +200,23 @@ public final class FakeSmtpServer implements AutoCloseable {
                         Thread.sleep(60_000);
                         return;
                     }
-                    SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(s, "localhost", s.getPort(), false);
+                    SSLSocket tls;
+                    if (extras == TlsExtras.NONE) {
+                        tls = (SSLSocket) ctx.getSocketFactory().createSocket(s, "localhost", s.getPort(), false);
+                    } else {
+                        java.io.ByteArrayOutputStream consumed = new java.io.ByteArrayOutputStream();
+                        java.util.Optional<ScriptedTls.ClientHello> hello = ScriptedTls.readClientHello(s.getInputStream(), consumed);
+                        if (hello.isEmpty()) {
+                            return;
+                        }
+                        if (extras.script() != null && extras.script().applies(hello.get())) {
+                            out.write(extras.script().answer(hello.get(), setup.identity()));
+                            out.flush();
+                            s.getInputStream().read(); // until the prober closes
+                            return;
+                        }
+                        tls = (SSLSocket) ctx.getSocketFactory().createSocket(s, new java.io.ByteArrayInputStream(consumed.toByteArray()), false);
+                    }
                     tls.setUseClientMode(false);
                     SSLParameters p = tls.getSSLParameters();
                     if (!setup.protocols().isEmpty()) {
@@ -191,6 +227,12 @@ public final class FakeSmtpServer implements AutoCloseable {
                     }
                     p.setUseCipherSuitesOrder(setup.serverOrder());
                     tls.setSSLParameters(p);
+                    if (!extras.signatureSchemes().isEmpty()) {
+                        org.bouncycastle.jsse.BCSSLSocket bc = (org.bouncycastle.jsse.BCSSLSocket) tls;
+                        org.bouncycastle.jsse.BCSSLParameters bp = bc.getParameters();
+                        bp.setSignatureSchemes(extras.signatureSchemes().toArray(new String[0]));
+                        bc.setParameters(bp);
+                    }
                     try {
                         tls.startHandshake();
                         tls.getInputStream().read();
@@ -205,9 +247,52 @@ public final class FakeSmtpServer implements AutoCloseable {
                     write(out, "502 5.5.1 not implemented");
                 }
             }
-        } catch (IOException | InterruptedException e) {
-            // connection ended
+        } catch (Exception e) {
+            // connection ended (or a scripted answer could not be built: the prober sees a close)
         }
+    }
+
+    /** Serves {@code id} for every key type, without BC's key-usage / extendedKeyUsage filtering. */
+    private static javax.net.ssl.X509ExtendedKeyManager anyUsage(TestCerts.Identity id) {
+        return new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
+                return null;
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return new String[] {"key"};
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
+                boolean ec = id.key().getAlgorithm().equals("EC");
+                // BC asks with "EC/secp256r1" or "RSA" (TLS 1.3 schemes) and "ECDHE_ECDSA", "ECDHE_RSA", "RSA" (TLS 1.2 suites)
+                return (ec ? keyType.startsWith("EC/") || keyType.equals("EC") || keyType.contains("ECDSA")
+                        : keyType.contains("RSA") && !keyType.equals("RSASSA-PSS")) ? "key" : null;
+            }
+
+            @Override
+            public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+                return chooseServerAlias(keyType, issuers, null);
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getCertificateChain(String alias) {
+                return id.chain().toArray(new java.security.cert.X509Certificate[0]);
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String alias) {
+                return id.key();
+            }
+        };
     }
 
     private static void write(OutputStream out, String text) throws IOException {

@@ -277,6 +277,8 @@ public final class TestWorld implements AutoCloseable {
         standardMxWith(d, forged, s -> s);
         expect(d, plus(BASE, "CERT-BAD-SIGNATURE", "CERT-UNTRUSTED"));
 
+        tlsAndCertRules();
+
         // ---- MTA-STS ----
         d = "stsmulti.test";
         standardMx(d, s -> s);
@@ -601,6 +603,51 @@ public final class TestWorld implements AutoCloseable {
                 rr("_dmarc." + dom, "TXT", "\"v=DMARC1;p=reject;rua=mailto:dmarc@reports.test\"");
             }
         }
+    }
+
+    /**
+     * TLS and certificate rules that need a server no ordinary configuration gives: real BC JSSE servers where BC can
+     * be made to misbehave (SSL 3.0, SHA-1 key-exchange signatures, anonymous and NULL suites, a serverAuth-less
+     * certificate), and {@link ScriptedTls} answers for the rest (SSL 2.0, DEFLATE, no renegotiation_info, DH-1024),
+     * each applied only to the ClientHellos that misbehaviour concerns.
+     */
+    private void tlsAndCertRules() throws Exception {
+        tlsCase("ssl2.test", good("mx.ssl2.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.SSL2), "TLS-SSL-ENABLED");
+        tlsCase("ssl3.test", goodRsa("mx.ssl3.test"), s -> s.protocols("TLSv1.3", "TLSv1.2", "SSLv3")
+                .suites(concat(FakeSmtpServer.GOOD_SUITES, "TLS_RSA_WITH_AES_128_CBC_SHA")), FakeSmtpServer.TlsExtras.NONE, "TLS-SSL-ENABLED", "TLS-WEAK-CIPHER");
+        tlsCase("ssl3only.test", goodRsa("mx.ssl3only.test"), s -> s.protocols("SSLv3").suites("TLS_RSA_WITH_AES_128_CBC_SHA"), FakeSmtpServer.TlsExtras.NONE,
+                "TLS-HANDSHAKE-FAILS", "TLS-SSL-ENABLED");
+        tlsCase("deflate.test", good("mx.deflate.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.COMPRESSION), "TLS-COMPRESSION");
+        tlsCase("noreneg.test", good("mx.noreneg.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.NO_RENEGOTIATION_INFO),
+                "TLS-RENEGOTIATION");
+        tlsCase("dh1024.test", goodRsa("mx.dh1024.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.DH_1024), "TLS-WEAK-DH");
+        tlsCase("sha1kx.test", good("mx.sha1kx.test"), s -> s.protocols("TLSv1.2"), new FakeSmtpServer.TlsExtras(null, List.of("ecdsa_sha1"), false),
+                "TLS-SHA1-SIGNATURE", "TLS-NO-TLS13");
+        tlsCase("nullcipher.test", good("mx.nullcipher.test"), s -> s.suites(concat(FakeSmtpServer.GOOD_SUITES, "TLS_ECDHE_ECDSA_WITH_NULL_SHA")),
+                FakeSmtpServer.TlsExtras.NONE, "TLS-INSECURE-CIPHER");
+        tlsCase("anon.test", good("mx.anon.test"), s -> s.protocols("TLSv1.2").suites("TLS_DH_anon_WITH_AES_128_GCM_SHA256"), FakeSmtpServer.TlsExtras.NONE,
+                "TLS-INSECURE-CIPHER", "CERT-NONE");
+        tlsCase("clientauth.test", TestCerts.leaf(ca, List.of("mx.clientauth.test"), NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(365)),
+                TestCerts.ec(), "SHA256withECDSA", true), s -> s, new FakeSmtpServer.TlsExtras(null, List.of(), true), "CERT-KEY-USAGE");
+    }
+
+    private void tlsCase(String d, TestCerts.Identity id, UnaryOperator<FakeSmtpServer.Setup> tweak, FakeSmtpServer.TlsExtras extras, String... ids)
+            throws Exception {
+        InetAddress ip = smtpIp();
+        host("mx." + d, ip, true);
+        servers.add(new FakeSmtpServer(ip, smtpPort, tweak.apply(FakeSmtpServer.Setup.good("mx." + d, id)), extras));
+        mx(d, 10, "mx." + d);
+        expect(d, plus(BASE, ids));
+    }
+
+    private TestCerts.Identity goodRsa(String name) throws Exception {
+        return TestCerts.leaf(ca, List.of(name), NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(365)), TestCerts.rsa(3072), "SHA256withECDSA");
+    }
+
+    private static String[] concat(List<String> a, String... b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(List.of(b));
+        return all.toArray(new String[0]);
     }
 
     private void dmarcCase(String d, List<String> records, String... ids) throws Exception {
