@@ -42,13 +42,16 @@ import org.mailward.dns.Resolver;
  * @param ukDmarcCentralRuf the central failure-report address the GOV.UK guidance names (UK-DMARC-CENTRAL-RUF)
  * @param dkimSelectors     DKIM selectors the user names (checked strictly: a missing key is an error)
  * @param probeDkim         also probe the built-in list of common selectors (findings labelled "probed")
+ * @param reportedSelectors DKIM selectors seen in stored DMARC aggregate reports ({@code [REPORTS]}; none without
+ *                          {@code --data})
  */
 public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, int smtpPort, boolean probeSmtp,
                           Duration connectTimeout, Duration readTimeout, Duration connectionDeadline, String ehloName,
                           boolean egressVerified, Set<X509Certificate> trustAnchors, int httpsPort, int policyMaxBytes,
                           Optional<Profile> profile, List<String> treatAsPublic, Set<String> approvedMx, boolean nonSending,
                           String ukTlsRptCentral, Duration probeCacheTtl, DiscoveryMode dmarcMode, PublicSuffixList psl,
-                          String ukDmarcCentralRua, String ukDmarcCentralRuf, List<String> dkimSelectors, boolean probeDkim) {
+                          String ukDmarcCentralRua, String ukDmarcCentralRuf, List<String> dkimSelectors, boolean probeDkim,
+                          ReportedSelectors reportedSelectors) {
 
     /** Rule profiles of CHECKS.md: {@code [UK]} rules apply only under UK. */
     public enum Profile { UK, GENERIC }
@@ -112,6 +115,7 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         b.ukDmarcCentralRuf = ukDmarcCentralRuf;
         b.dkimSelectors = dkimSelectors;
         b.probeDkim = probeDkim;
+        b.reportedSelectors = reportedSelectors;
         return b;
     }
 
@@ -141,6 +145,7 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         private String ukDmarcCentralRuf = UK_DMARC_CENTRAL_RUF;
         private List<String> dkimSelectors = List.of();
         private boolean probeDkim = true;
+        private ReportedSelectors reportedSelectors = ReportedSelectors.none();
 
         private Builder(Resolver resolver) {
             this.resolver = resolver;
@@ -171,13 +176,14 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         public Builder ukDmarcCentralRuf(String v) { ukDmarcCentralRuf = v.toLowerCase(Locale.ROOT); return this; }
         public Builder dkimSelectors(List<String> v) { dkimSelectors = v.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList(); return this; }
         public Builder probeDkim(boolean v) { probeDkim = v; return this; }
+        public Builder reportedSelectors(ReportedSelectors v) { reportedSelectors = v; return this; }
 
         public CheckConfig build() {
             Set<X509Certificate> anchors = trustAnchors != null ? trustAnchors : TrustStores.jdkDefault();
             return new CheckConfig(resolver, resolverLabel, clock, smtpPort, probeSmtp, connectTimeout, readTimeout, connectionDeadline,
                     ehloName, egressVerified, anchors, httpsPort, policyMaxBytes, profile, treatAsPublic, approvedMx, nonSending,
                     ukTlsRptCentral, probeCacheTtl, dmarcMode, psl != null ? psl : PublicSuffixList.bundled(), ukDmarcCentralRua,
-                    ukDmarcCentralRuf, dkimSelectors, probeDkim);
+                    ukDmarcCentralRuf, dkimSelectors, probeDkim, reportedSelectors);
         }
     }
 }

@@ -99,6 +99,15 @@ class CheckWorldTest {
     }
 
     @Test
+    void reportEvidenceRaisesSeverities() {
+        // [REPORTS]: a revoked key still seen signing in the last 30 days is an ERROR, a retired one only INFO.
+        assertThat(severity("dk-revsign.test", "DKIM-KEY-REVOKED")).isEqualTo(Severity.ERROR);
+        assertThat(severity("dk-revoked.test", "DKIM-KEY-REVOKED")).isEqualTo(Severity.INFO);
+        assertThat(reports.get("dk-reports.test").findings()).filteredOn(f -> f.id().equals("DKIM-SELECTOR-NO-KEY")).singleElement()
+                .matches(f -> f.subject().equals("retired2025._domainkey.dk-reports.test"));
+    }
+
+    @Test
     void hostileInputsFinishInBoundedTime() {
         // Stalls (silent greeting, stalled handshake, dripping policy) are cut by the 6 s read timeout / 12 s deadline.
         for (String d : List.of("silent.test", "stall.test", "stsslow.test", "garbage.test", "hugetxt.test", "manymx.test", "cnameloop.test")) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.mailward.check.CheckConfig;
+import org.mailward.check.ReportedSelectors;
 import org.mailward.dns.DnsAnswer;
 import org.mailward.dns.Resolver;
 import org.mailward.dns.ZoneFileResolver;
@@ -107,7 +108,7 @@ public final class TestWorld implements AutoCloseable {
                 .smtpPort(smtpPort).httpsPort(httpsPort).trustAnchors(Set.of(ca.chain().get(0)))
                 .treatAsPublic(List.of("127.0.0.0/8", "::1/128")).egressVerified(true)
                 .connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(6)).connectionDeadline(Duration.ofSeconds(12))
-                .ehloName("checker.test");
+                .ehloName("checker.test").reportedSelectors(reportedSelectors());
     }
 
     private static final Set<String> BASE = Set.of("MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
@@ -572,6 +573,7 @@ public final class TestWorld implements AutoCloseable {
         mx(d, 10, "a." + d);
         expect(d, "GEN-DNS-INCONCLUSIVE", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
 
+        rulesHelperDomains();
         // Every other domain gets a record that triggers no DMARC/REPORTAUTH/UK-DMARC rule except the UK stage report.
         rr("dmarc.service.gov.uk", "MX", "10 mx.dmarc.service.gov.uk.");
         rr("*._report._dmarc.dmarc.service.gov.uk", "TXT", "\"v=DMARC1\"");
@@ -601,6 +603,34 @@ public final class TestWorld implements AutoCloseable {
                 rr("_dmarc." + dom, "TXT", "\"v=DMARC1;p=reject;rua=mailto:dmarc@reports.test\"");
             }
         }
+    }
+
+    // ------------------------------------------- [REPORTS], non-sending without null MX, BIMI, RPKI, NS consistency
+
+    /** Selectors "seen in DMARC reports" per domain, served to the checker as {@link ReportedSelectors}. */
+    private final Map<String, Map<String, Instant>> reportedSelectors = new LinkedHashMap<>();
+
+    public ReportedSelectors reportedSelectors() {
+        return domain -> java.util.Optional.ofNullable(reportedSelectors.get(Resolver.normalise(domain)));
+    }
+
+    private void rulesHelperDomains() throws Exception {
+        // UK profile, SPF exactly -all and no MX at all: non-sending and non-receiving, so a null MX is asked for.
+        String d = "uk-nsnomx.gov.uk";
+        rr(d, "TXT", "\"v=spf1 -all\"");
+        ownSpf.add(d);
+        ownDkim.add(d);
+        rr("*._domainkey." + d, "TXT", "\"v=DKIM1; p=\"");
+        expect(d, "MX-NONE", "UK-NONSENDING-NULL-MX", "UK-NONSENDING-DMARC", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD",
+                "DMARC-REPORT-DOMAIN-NO-MX");
+        // Reports saw a selector that has no key, and not the live selector1 for 60 days.
+        d = "dk-reports.test";
+        dkimCase(d, Map.of("selector1", List.of("v=DKIM1; p=" + dkimKey)), "DKIM-SELECTOR-NO-KEY", "DKIM-UNUSED-SELECTOR");
+        reportedSelectors.put(d, Map.of("retired2025", NOW.minus(Duration.ofDays(3)), "selector1", NOW.minus(Duration.ofDays(60))));
+        // Reports saw the revoked selector signing two days ago: DKIM-KEY-REVOKED is an ERROR.
+        d = "dk-revsign.test";
+        dkimCase(d, Map.of("selector1", List.of("v=DKIM1; p=")), "DKIM-KEY-REVOKED");
+        reportedSelectors.put(d, Map.of("selector1", NOW.minus(Duration.ofDays(2))));
     }
 
     private void dmarcCase(String d, List<String> records, String... ids) throws Exception {
