@@ -127,6 +127,12 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--uk-central-reporting", paramLabel = "on|off", description = "Check for the UK central reporting addresses (default: ${DEFAULT-VALUE}).")
     String ukCentralReporting = "on";
 
+    @Option(names = "--bimi", description = "Run the optional BIMI module (BIMI-* rules; off by default and in the UK profile).")
+    boolean bimi;
+
+    @Option(names = "--bimi-selector", paramLabel = "S", description = "BIMI selector to check with --bimi (default: ${DEFAULT-VALUE}).")
+    String bimiSelector = "default";
+
     @Mixin
     DnsOptions dns;
 
@@ -164,6 +170,10 @@ public final class CheckCommand implements Callable<Integer> {
             b.profile(profile);
         }
         b.dkimSelectors(selectors).probeDkim(!noDkimProbe);
+        if (!bimiSelector.matches("[A-Za-z0-9_-]{1,63}(\\.[A-Za-z0-9_-]{1,63})*")) {
+            throw new UsageError("--bimi-selector: not a DNS label: " + bimiSelector);
+        }
+        b.bimi(bimi).bimiSelector(bimiSelector);
         b.dmarcMode(switch (dmarcMode.toLowerCase(Locale.ROOT)) {
             case "bis", "9989", "dmarcbis" -> org.mailward.auth.dmarc.DiscoveryMode.DMARCBIS;
             case "7489", "rfc7489" -> org.mailward.auth.dmarc.DiscoveryMode.RFC7489;

@@ -44,6 +44,10 @@ import org.mailward.dns.Resolver;
  * @param probeDkim         also probe the built-in list of common selectors (findings labelled "probed")
  * @param reportedSelectors DKIM selectors seen in stored DMARC aggregate reports ({@code [REPORTS]}; none without
  *                          {@code --data})
+ * @param webFetcher        fetches http/https URLs (BIMI assets, CRLs, OCSP); default: over the network, hosts
+ *                          resolved through {@code resolver}
+ * @param bimi              run the optional BIMI module (CHECKS.md 14; off by default and in the UK profile)
+ * @param bimiSelector      the BIMI selector to check ({@code default})
  */
 public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, int smtpPort, boolean probeSmtp,
                           Duration connectTimeout, Duration readTimeout, Duration connectionDeadline, String ehloName,
@@ -51,7 +55,8 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
                           Optional<Profile> profile, List<String> treatAsPublic, Set<String> approvedMx, boolean nonSending,
                           String ukTlsRptCentral, Duration probeCacheTtl, DiscoveryMode dmarcMode, PublicSuffixList psl,
                           String ukDmarcCentralRua, String ukDmarcCentralRuf, List<String> dkimSelectors, boolean probeDkim,
-                          ReportedSelectors reportedSelectors) {
+                          ReportedSelectors reportedSelectors, org.mailward.check.probe.WebFetcher webFetcher, boolean bimi,
+                          String bimiSelector) {
 
     /** Rule profiles of CHECKS.md: {@code [UK]} rules apply only under UK. */
     public enum Profile { UK, GENERIC }
@@ -116,6 +121,9 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         b.dkimSelectors = dkimSelectors;
         b.probeDkim = probeDkim;
         b.reportedSelectors = reportedSelectors;
+        b.webFetcher = webFetcher;
+        b.bimi = bimi;
+        b.bimiSelector = bimiSelector;
         return b;
     }
 
@@ -146,6 +154,9 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         private List<String> dkimSelectors = List.of();
         private boolean probeDkim = true;
         private ReportedSelectors reportedSelectors = ReportedSelectors.none();
+        private org.mailward.check.probe.WebFetcher webFetcher;
+        private boolean bimi;
+        private String bimiSelector = "default";
 
         private Builder(Resolver resolver) {
             this.resolver = resolver;
@@ -177,13 +188,18 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         public Builder dkimSelectors(List<String> v) { dkimSelectors = v.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList(); return this; }
         public Builder probeDkim(boolean v) { probeDkim = v; return this; }
         public Builder reportedSelectors(ReportedSelectors v) { reportedSelectors = v; return this; }
+        public Builder webFetcher(org.mailward.check.probe.WebFetcher v) { webFetcher = v; return this; }
+        public Builder bimi(boolean v) { bimi = v; return this; }
+        public Builder bimiSelector(String v) { bimiSelector = v.trim().toLowerCase(Locale.ROOT); return this; }
 
         public CheckConfig build() {
             Set<X509Certificate> anchors = trustAnchors != null ? trustAnchors : TrustStores.jdkDefault();
             return new CheckConfig(resolver, resolverLabel, clock, smtpPort, probeSmtp, connectTimeout, readTimeout, connectionDeadline,
                     ehloName, egressVerified, anchors, httpsPort, policyMaxBytes, profile, treatAsPublic, approvedMx, nonSending,
                     ukTlsRptCentral, probeCacheTtl, dmarcMode, psl != null ? psl : PublicSuffixList.bundled(), ukDmarcCentralRua,
-                    ukDmarcCentralRuf, dkimSelectors, probeDkim, reportedSelectors);
+                    ukDmarcCentralRuf, dkimSelectors, probeDkim, reportedSelectors,
+                    webFetcher != null ? webFetcher : new org.mailward.check.probe.HttpWebFetcher(resolver, connectTimeout, readTimeout, connectionDeadline),
+                    bimi, bimiSelector);
         }
     }
 }

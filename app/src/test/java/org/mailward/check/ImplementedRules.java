@@ -35,7 +35,8 @@ final class ImplementedRules {
             "UK-LEGACY-GSI", "UK-TLSRPT-CENTRAL", "UK-DMARC-CENTRAL-RUA", "UK-DMARC-CENTRAL-RUA-MISTYPED", "UK-DMARC-CENTRAL-RUF",
             "UK-DMARC-OWN-RUA", "UK-DMARC-ROLLOUT-STAGE", "UK-NONSENDING-DMARC",
             // rules helper: [REPORTS] selectors, non-sending without null MX
-            "DKIM-SELECTOR-NO-KEY", "DKIM-UNUSED-SELECTOR", "UK-NONSENDING-NULL-MX");
+            "DKIM-SELECTOR-NO-KEY", "DKIM-UNUSED-SELECTOR", "UK-NONSENDING-NULL-MX",
+            "BIMI-SYNTAX", "BIMI-DMARC-NOT-ENFORCED", "BIMI-ASSETS");
 
     private ImplementedRules() {
     }

@@ -108,7 +108,7 @@ public final class TestWorld implements AutoCloseable {
                 .smtpPort(smtpPort).httpsPort(httpsPort).trustAnchors(Set.of(ca.chain().get(0)))
                 .treatAsPublic(List.of("127.0.0.0/8", "::1/128")).egressVerified(true)
                 .connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(6)).connectionDeadline(Duration.ofSeconds(12))
-                .ehloName("checker.test").reportedSelectors(reportedSelectors());
+                .ehloName("checker.test").reportedSelectors(reportedSelectors()).bimi(true);
     }
 
     private static final Set<String> BASE = Set.of("MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
@@ -631,6 +631,52 @@ public final class TestWorld implements AutoCloseable {
         d = "dk-revsign.test";
         dkimCase(d, Map.of("selector1", List.of("v=DKIM1; p=")), "DKIM-KEY-REVOKED");
         reportedSelectors.put(d, Map.of("selector1", NOW.minus(Duration.ofDays(2))));
+        bimiDomains();
+    }
+
+    /** BIMI (optional module, enabled in the world config): logos and mark certificates on one HTTPS asset host. */
+    private void bimiDomains() throws Exception {
+        String host = "bimi.assets.test";
+        Map<String, AssetServer.Asset> assets = new java.util.concurrent.ConcurrentHashMap<>();
+        InetAddress ip = InetAddress.getByName("127.0.1." + nextHttps++);
+        rr(host, "A", ip.getHostAddress());
+        servers.add(new AssetServer(ip, httpsPort, java.util.Optional.of(good(host)), p -> java.util.Optional.ofNullable(assets.get(p))));
+        String base = "https://" + host + ":" + httpsPort + "/";
+        String goodSvg = svg("tiny-ps", "viewBox=\"0 0 100 100\"", "<title>Example</title><path d=\"M0 0h100v100z\" fill=\"#036\"/>");
+        String badSvg = svg("tiny", "viewBox=\"0 0 200 100\"", "<title>Bad</title><script>alert(1)</script><image href=\"https://tracker.test/x.png\"/>");
+        java.util.function.BiConsumer<String, String> publish = (d, svg) -> {
+            assets.put("/" + d + "/logo.svg", AssetServer.Asset.ok("image/svg+xml", svg.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            rr("default._bimi." + d, "TXT", "\"v=BIMI1; l=" + base + d + "/logo.svg; a=" + base + d + "/vmc.pem\"");
+        };
+        String d = "bimi-ok.test";
+        standardMx(d, s -> s);
+        publish.accept(d, goodSvg);
+        assets.put("/" + d + "/vmc.pem", vmc(d, NOW.plus(Duration.ofDays(300))));
+        expect(d, BASE);
+        d = "bimi-syntax.test";
+        standardMx(d, s -> s);
+        rr("default._bimi." + d, "TXT", "\"v=BIMI1; l=http://" + host + "/logo.svg; x=1\"");
+        rr(d, "TXT", "\"v=BIMI1; l=" + base + d + "/logo.svg\"");
+        expect(d, plus(BASE, "BIMI-SYNTAX"));
+        d = "bimi-dmarc.test";
+        dmarcCase(d, List.of("v=DMARC1;p=none;rua=mailto:dmarc@reports.test"), "DMARC-POLICY-NONE", "DMARC-NP-WEAK", "BIMI-DMARC-NOT-ENFORCED");
+        publish.accept(d, goodSvg);
+        assets.put("/" + d + "/vmc.pem", vmc(d, NOW.plus(Duration.ofDays(300))));
+        d = "bimi-assets.test";
+        standardMx(d, s -> s);
+        publish.accept(d, badSvg);
+        assets.put("/" + d + "/vmc.pem", vmc("elsewhere.test", NOW.minus(Duration.ofDays(1))));
+        expect(d, plus(BASE, "BIMI-ASSETS"));
+    }
+
+    private AssetServer.Asset vmc(String domain, Instant notAfter) throws Exception {
+        return AssetServer.Asset.ok("application/pem-certificate-chain", RulesPki.markCertificatePem(ca, domain, NOW.minus(Duration.ofDays(30)), notAfter)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    static String svg(String baseProfile, String size, String content) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.2\" baseProfile=\""
+                + baseProfile + "\" " + size + ">" + content + "</svg>\n";
     }
 
     private void dmarcCase(String d, List<String> records, String... ids) throws Exception {
