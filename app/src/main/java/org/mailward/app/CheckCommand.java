@@ -133,6 +133,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--bimi-selector", paramLabel = "S", description = "BIMI selector to check with --bimi (default: ${DEFAULT-VALUE}).")
     String bimiSelector = "default";
 
+    @Option(names = "--no-ns-consistency", description = "Do not ask each authoritative nameserver directly (GEN-NS-INCONSISTENT).")
+    boolean noNsConsistency;
+
     @Mixin
     DnsOptions dns;
 
@@ -173,7 +176,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (!bimiSelector.matches("[A-Za-z0-9_-]{1,63}(\\.[A-Za-z0-9_-]{1,63})*")) {
             throw new UsageError("--bimi-selector: not a DNS label: " + bimiSelector);
         }
-        b.bimi(bimi).bimiSelector(bimiSelector);
+        b.bimi(bimi).bimiSelector(bimiSelector).nsConsistency(!noNsConsistency);
         b.dmarcMode(switch (dmarcMode.toLowerCase(Locale.ROOT)) {
             case "bis", "9989", "dmarcbis" -> org.mailward.auth.dmarc.DiscoveryMode.DMARCBIS;
             case "7489", "rfc7489" -> org.mailward.auth.dmarc.DiscoveryMode.RFC7489;

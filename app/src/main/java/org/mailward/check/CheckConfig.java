@@ -48,6 +48,8 @@ import org.mailward.dns.Resolver;
  *                          resolved through {@code resolver}
  * @param bimi              run the optional BIMI module (CHECKS.md 14; off by default and in the UK profile)
  * @param bimiSelector      the BIMI selector to check ({@code default})
+ * @param nsConsistency     ask every authoritative nameserver address directly (GEN-NS-INCONSISTENT)
+ * @param directResolvers   makes the resolver that asks one nameserver address (port 53 in production)
  */
 public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, int smtpPort, boolean probeSmtp,
                           Duration connectTimeout, Duration readTimeout, Duration connectionDeadline, String ehloName,
@@ -56,7 +58,7 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
                           String ukTlsRptCentral, Duration probeCacheTtl, DiscoveryMode dmarcMode, PublicSuffixList psl,
                           String ukDmarcCentralRua, String ukDmarcCentralRuf, List<String> dkimSelectors, boolean probeDkim,
                           ReportedSelectors reportedSelectors, org.mailward.check.probe.WebFetcher webFetcher, boolean bimi,
-                          String bimiSelector) {
+                          String bimiSelector, boolean nsConsistency, DirectResolvers directResolvers) {
 
     /** Rule profiles of CHECKS.md: {@code [UK]} rules apply only under UK. */
     public enum Profile { UK, GENERIC }
@@ -124,6 +126,8 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         b.webFetcher = webFetcher;
         b.bimi = bimi;
         b.bimiSelector = bimiSelector;
+        b.nsConsistency = nsConsistency;
+        b.directResolvers = directResolvers;
         return b;
     }
 
@@ -157,6 +161,8 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         private org.mailward.check.probe.WebFetcher webFetcher;
         private boolean bimi;
         private String bimiSelector = "default";
+        private boolean nsConsistency = true;
+        private DirectResolvers directResolvers = DirectResolvers.network(53, Duration.ofSeconds(2));
 
         private Builder(Resolver resolver) {
             this.resolver = resolver;
@@ -191,6 +197,8 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         public Builder webFetcher(org.mailward.check.probe.WebFetcher v) { webFetcher = v; return this; }
         public Builder bimi(boolean v) { bimi = v; return this; }
         public Builder bimiSelector(String v) { bimiSelector = v.trim().toLowerCase(Locale.ROOT); return this; }
+        public Builder nsConsistency(boolean v) { nsConsistency = v; return this; }
+        public Builder directResolvers(DirectResolvers v) { directResolvers = v; return this; }
 
         public CheckConfig build() {
             Set<X509Certificate> anchors = trustAnchors != null ? trustAnchors : TrustStores.jdkDefault();
@@ -199,7 +207,7 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
                     ukTlsRptCentral, probeCacheTtl, dmarcMode, psl != null ? psl : PublicSuffixList.bundled(), ukDmarcCentralRua,
                     ukDmarcCentralRuf, dkimSelectors, probeDkim, reportedSelectors,
                     webFetcher != null ? webFetcher : new org.mailward.check.probe.HttpWebFetcher(resolver, connectTimeout, readTimeout, connectionDeadline),
-                    bimi, bimiSelector);
+                    bimi, bimiSelector, nsConsistency, directResolvers);
         }
     }
 }

@@ -63,6 +63,7 @@ public final class CheckRunner {
             for (AreaCheck area : areas) {
                 findings.addAll(area.check(ev, List.copyOf(findings)));
             }
+            findings.addAll(GeneralChecks.nameServers(ev));
             manual = UkChecks.manualItems(ev);
         }
         findings.addAll(GeneralChecks.inconclusive(ev));

@@ -99,12 +99,22 @@ class CheckWorldTest {
     }
 
     @Test
-    void reportEvidenceRaisesSeverities() {
+    void rulesHelperSeveritiesAndDetails() {
         // [REPORTS]: a revoked key still seen signing in the last 30 days is an ERROR, a retired one only INFO.
         assertThat(severity("dk-revsign.test", "DKIM-KEY-REVOKED")).isEqualTo(Severity.ERROR);
         assertThat(severity("dk-revoked.test", "DKIM-KEY-REVOKED")).isEqualTo(Severity.INFO);
         assertThat(reports.get("dk-reports.test").findings()).filteredOn(f -> f.id().equals("DKIM-SELECTOR-NO-KEY")).singleElement()
                 .matches(f -> f.subject().equals("retired2025._domainkey.dk-reports.test"));
+        // GEN-NS-INCONSISTENT: a stale secondary is a WARN naming the name that differs; a dead server only INCONCLUSIVE.
+        assertThat(reports.get("ns-diff.test").findings()).filteredOn(f -> f.id().equals("GEN-NS-INCONSISTENT")).singleElement()
+                .matches(f -> f.severity() == Severity.WARN && f.detail().startsWith("_dmarc.ns-diff.test/TXT:") && f.detail().contains("p=none"));
+        assertThat(reports.get("ns-down.test").findings()).filteredOn(f -> f.id().equals("GEN-NS-INCONSISTENT")).singleElement()
+                .matches(f -> f.severity() == Severity.INCONCLUSIVE && f.detail().contains("ns2.ns-down.test"));
+        assertThat(reports.get("ns-down.test").millis()).isLessThan(15_000);
+        // BIMI-ASSETS names the SVG Tiny PS violations and the mark certificate problems
+        assertThat(reports.get("bimi-assets.test").findings()).filteredOn(f -> f.id().equals("BIMI-ASSETS")).hasSize(2)
+                .anyMatch(f -> f.summary().contains("baseProfile is 'tiny'") && f.summary().contains("<script>") && f.summary().contains("not square"))
+                .anyMatch(f -> f.summary().contains("expired") && f.summary().contains("does not cover bimi-assets.test"));
     }
 
     @Test

@@ -108,7 +108,8 @@ public final class TestWorld implements AutoCloseable {
                 .smtpPort(smtpPort).httpsPort(httpsPort).trustAnchors(Set.of(ca.chain().get(0)))
                 .treatAsPublic(List.of("127.0.0.0/8", "::1/128")).egressVerified(true)
                 .connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(6)).connectionDeadline(Duration.ofSeconds(12))
-                .ehloName("checker.test").reportedSelectors(reportedSelectors()).bimi(true);
+                .ehloName("checker.test").reportedSelectors(reportedSelectors()).bimi(true)
+                .directResolvers(ip -> new org.mailward.dns.NetworkResolver(List.of(new java.net.InetSocketAddress(ip, dnsPort)), Duration.ofSeconds(1), 0));
     }
 
     private static final Set<String> BASE = Set.of("MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
@@ -603,6 +604,7 @@ public final class TestWorld implements AutoCloseable {
                 rr("_dmarc." + dom, "TXT", "\"v=DMARC1;p=reject;rua=mailto:dmarc@reports.test\"");
             }
         }
+        startNameServers();
     }
 
     // ------------------------------------------- [REPORTS], non-sending without null MX, BIMI, RPKI, NS consistency
@@ -632,6 +634,54 @@ public final class TestWorld implements AutoCloseable {
         dkimCase(d, Map.of("selector1", List.of("v=DKIM1; p=")), "DKIM-KEY-REVOKED");
         reportedSelectors.put(d, Map.of("selector1", NOW.minus(Duration.ofDays(2))));
         bimiDomains();
+        nsDomains();
+    }
+
+    /** Domains with their own NS RRset, served by {@link TinyDnsServer}s (started after the zone is complete). */
+    private final Map<String, List<InetAddress>> nsServers = new LinkedHashMap<>();
+    public final int dnsPort = freePort();
+
+    /** Domains whose NS records point at the tiny servers (a real DNS server would treat them as delegations). */
+    public Set<String> delegated() {
+        return nsServers.keySet();
+    }
+
+    private void nsDomains() throws Exception {
+        int next = 1;
+        for (String d : List.of("ns-ok.test", "ns-diff.test", "ns-down.test")) {
+            standardMx(d, s -> s);
+            List<InetAddress> ips = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                InetAddress ip = InetAddress.getByName("127.0.2." + next++);
+                ips.add(ip);
+                rr(d, "NS", "ns" + i + "." + d + ".");
+                rr("ns" + i + "." + d, "A", ip.getHostAddress());
+            }
+            nsServers.put(d, ips);
+        }
+        expect("ns-ok.test", BASE);
+        expect("ns-diff.test", plus(BASE, "GEN-NS-INCONSISTENT"));
+        expect("ns-down.test", plus(BASE, "GEN-NS-INCONSISTENT"));
+    }
+
+    /**
+     * Starts the nameservers of {@link #nsDomains}: each serves the domain's part of the finished zone; the second
+     * server of ns-diff.test is a stale secondary with another DMARC record; the second of ns-down.test is not started.
+     */
+    private void startNameServers() throws Exception {
+        for (Map.Entry<String, List<InetAddress>> e : nsServers.entrySet()) {
+            String d = e.getKey();
+            StringBuilder z = new StringBuilder(d + ". 300 IN SOA ns1." + d + ". hostmaster." + d + ". 1 3600 600 86400 300\n");
+            zone.toString().lines().filter(l -> l.startsWith(d + ". ") || l.contains("." + d + ". ") && l.indexOf("." + d + ". ") < l.indexOf(' '))
+                    .forEach(l -> z.append(l).append('\n'));
+            servers.add(new TinyDnsServer(e.getValue().get(0), dnsPort, d, z.toString()));
+            if (d.equals("ns-diff.test")) {
+                String stale = z.toString().replaceAll("(?m)^(_dmarc\\.ns-diff\\.test\\. 300 IN TXT ).*$", "$1\"v=DMARC1;p=none\"");
+                servers.add(new TinyDnsServer(e.getValue().get(1), dnsPort, d, stale));
+            } else if (d.equals("ns-ok.test")) {
+                servers.add(new TinyDnsServer(e.getValue().get(1), dnsPort, d, z.toString()));
+            }
+        }
     }
 
     /** BIMI (optional module, enabled in the world config): logos and mark certificates on one HTTPS asset host. */
