@@ -136,6 +136,12 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--no-ns-consistency", description = "Do not ask each authoritative nameserver directly (GEN-NS-INCONSISTENT).")
     boolean noNsConsistency;
 
+    @Option(names = "--rpki-vrps", paramLabel = "FILE", description = "Turn the optional RPKI module on: validated ROA payloads (rpki-client/Routinator JSON export). Needs --rpki-routes.")
+    Path rpkiVrps;
+
+    @Option(names = "--rpki-routes", paramLabel = "FILE", description = "Route announcements for the RPKI module: lines 'PREFIX ASN'.")
+    Path rpkiRoutes;
+
     @Mixin
     DnsOptions dns;
 
@@ -177,6 +183,18 @@ public final class CheckCommand implements Callable<Integer> {
             throw new UsageError("--bimi-selector: not a DNS label: " + bimiSelector);
         }
         b.bimi(bimi).bimiSelector(bimiSelector).nsConsistency(!noNsConsistency);
+        if ((rpkiVrps == null) != (rpkiRoutes == null)) {
+            throw new UsageError("--rpki-vrps and --rpki-routes go together");
+        }
+        if (rpkiVrps != null) {
+            try {
+                b.rpki(new org.mailward.check.rpki.OriginValidation(
+                        org.mailward.check.rpki.Vrps.parse(Files.readString(rpkiVrps, StandardCharsets.UTF_8)),
+                        org.mailward.check.rpki.Routes.parse(Files.readString(rpkiRoutes, StandardCharsets.UTF_8))));
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new UsageError("RPKI data: " + e.getMessage());
+            }
+        }
         b.dmarcMode(switch (dmarcMode.toLowerCase(Locale.ROOT)) {
             case "bis", "9989", "dmarcbis" -> org.mailward.auth.dmarc.DiscoveryMode.DMARCBIS;
             case "7489", "rfc7489" -> org.mailward.auth.dmarc.DiscoveryMode.RFC7489;

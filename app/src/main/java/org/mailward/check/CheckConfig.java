@@ -50,6 +50,7 @@ import org.mailward.dns.Resolver;
  * @param bimiSelector      the BIMI selector to check ({@code default})
  * @param nsConsistency     ask every authoritative nameserver address directly (GEN-NS-INCONSISTENT)
  * @param directResolvers   makes the resolver that asks one nameserver address (port 53 in production)
+ * @param rpki              the optional RPKI module's data (VRPs and announcements); empty: module off
  */
 public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, int smtpPort, boolean probeSmtp,
                           Duration connectTimeout, Duration readTimeout, Duration connectionDeadline, String ehloName,
@@ -58,7 +59,8 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
                           String ukTlsRptCentral, Duration probeCacheTtl, DiscoveryMode dmarcMode, PublicSuffixList psl,
                           String ukDmarcCentralRua, String ukDmarcCentralRuf, List<String> dkimSelectors, boolean probeDkim,
                           ReportedSelectors reportedSelectors, org.mailward.check.probe.WebFetcher webFetcher, boolean bimi,
-                          String bimiSelector, boolean nsConsistency, DirectResolvers directResolvers) {
+                          String bimiSelector, boolean nsConsistency, DirectResolvers directResolvers,
+                          Optional<org.mailward.check.rpki.OriginValidation> rpki) {
 
     /** Rule profiles of CHECKS.md: {@code [UK]} rules apply only under UK. */
     public enum Profile { UK, GENERIC }
@@ -128,6 +130,7 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         b.bimiSelector = bimiSelector;
         b.nsConsistency = nsConsistency;
         b.directResolvers = directResolvers;
+        b.rpki = rpki.orElse(null);
         return b;
     }
 
@@ -162,6 +165,7 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         private boolean bimi;
         private String bimiSelector = "default";
         private boolean nsConsistency = true;
+        private org.mailward.check.rpki.OriginValidation rpki;
         private DirectResolvers directResolvers = DirectResolvers.network(53, Duration.ofSeconds(2));
 
         private Builder(Resolver resolver) {
@@ -199,6 +203,8 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         public Builder bimiSelector(String v) { bimiSelector = v.trim().toLowerCase(Locale.ROOT); return this; }
         public Builder nsConsistency(boolean v) { nsConsistency = v; return this; }
         public Builder directResolvers(DirectResolvers v) { directResolvers = v; return this; }
+        /** Turns the RPKI module on with this data (null: off). */
+        public Builder rpki(org.mailward.check.rpki.OriginValidation v) { rpki = v; return this; }
 
         public CheckConfig build() {
             Set<X509Certificate> anchors = trustAnchors != null ? trustAnchors : TrustStores.jdkDefault();
@@ -207,7 +213,7 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
                     ukTlsRptCentral, probeCacheTtl, dmarcMode, psl != null ? psl : PublicSuffixList.bundled(), ukDmarcCentralRua,
                     ukDmarcCentralRuf, dkimSelectors, probeDkim, reportedSelectors,
                     webFetcher != null ? webFetcher : new org.mailward.check.probe.HttpWebFetcher(resolver, connectTimeout, readTimeout, connectionDeadline),
-                    bimi, bimiSelector, nsConsistency, directResolvers);
+                    bimi, bimiSelector, nsConsistency, directResolvers, Optional.ofNullable(rpki));
         }
     }
 }

@@ -37,6 +37,9 @@ public final class CheckRunner {
         List<AreaCheck> list = new ArrayList<>(List.of(new DmarcChecks(), new ReportAuthChecks(), new SpfChecks(), new DkimChecks(), new MxChecks(), new PtrChecks(), new TlsChecks(), new CertChecks(), new TlsRptChecks(),
                 new MtaStsChecks(), new DnssecDaneChecks()));
         // Optional modules (CHECKS.md 13, 14) are listed, and so get an area status, only when enabled.
+        if (config.rpki().isPresent()) {
+            list.add(new RpkiChecks());
+        }
         if (config.bimi()) {
             list.add(new BimiChecks());
         }

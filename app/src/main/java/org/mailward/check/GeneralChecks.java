@@ -81,21 +81,7 @@ public final class GeneralChecks {
         if (!c.nsConsistency()) {
             return List.of();
         }
-        DnsAnswer ns = ev.query(d, RecordType.NS);
-        if (!ns.hasRecords()) {
-            return List.of();
-        }
-        Map<InetAddress, String> servers = new LinkedHashMap<>();
-        for (DnsRecord.Ns r : ns.recordsOf(DnsRecord.Ns.class)) {
-            for (RecordType t : new RecordType[] {RecordType.A, RecordType.AAAA}) {
-                for (DnsRecord a : ev.query(r.target(), t).records()) {
-                    InetAddress ip = a instanceof DnsRecord.A x ? x.address() : a instanceof DnsRecord.Aaaa x ? x.address() : null;
-                    if (ip != null && servers.size() < MAX_SERVERS) {
-                        servers.putIfAbsent(ip, r.target());
-                    }
-                }
-            }
-        }
+        Map<InetAddress, String> servers = nameServerAddresses(ev);
         if (servers.size() < 2) {
             return List.of(); // one server cannot disagree with itself
         }
@@ -150,6 +136,23 @@ public final class GeneralChecks {
                     .evidence(List.of(ev.evidence(d, RecordType.NS))).build());
         }
         return out;
+    }
+
+    /** The addresses of the domain's own NS hosts (at most {@value #MAX_SERVERS}), each with its host name. */
+    static Map<InetAddress, String> nameServerAddresses(DomainEvidence ev) {
+        DnsAnswer ns = ev.query(ev.domain(), RecordType.NS);
+        Map<InetAddress, String> servers = new LinkedHashMap<>();
+        for (DnsRecord.Ns r : ns.recordsOf(DnsRecord.Ns.class)) {
+            for (RecordType t : new RecordType[] {RecordType.A, RecordType.AAAA}) {
+                for (DnsRecord a : ev.query(r.target(), t).records()) {
+                    InetAddress ip = a instanceof DnsRecord.A x ? x.address() : a instanceof DnsRecord.Aaaa x ? x.address() : null;
+                    if (ip != null && servers.size() < MAX_SERVERS) {
+                        servers.putIfAbsent(ip, r.target());
+                    }
+                }
+            }
+        }
+        return servers;
     }
 
     private static ServerAnswers ask(Resolver r, InetAddress ip, String host, List<Question> questions) {

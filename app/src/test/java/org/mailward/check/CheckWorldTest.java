@@ -111,6 +111,8 @@ class CheckWorldTest {
         assertThat(reports.get("ns-down.test").findings()).filteredOn(f -> f.id().equals("GEN-NS-INCONSISTENT")).singleElement()
                 .matches(f -> f.severity() == Severity.INCONCLUSIVE && f.detail().contains("ns2.ns-down.test"));
         assertThat(reports.get("ns-down.test").millis()).isLessThan(15_000);
+        assertThat(severity("rpki-invalid.test", "RPKI-ROUTE")).isEqualTo(Severity.WARN);
+        assertThat(severity("rpki-notfound.test", "RPKI-ROUTE")).isEqualTo(Severity.INFO);
         // BIMI-ASSETS names the SVG Tiny PS violations and the mark certificate problems
         assertThat(reports.get("bimi-assets.test").findings()).filteredOn(f -> f.id().equals("BIMI-ASSETS")).hasSize(2)
                 .anyMatch(f -> f.summary().contains("baseProfile is 'tiny'") && f.summary().contains("<script>") && f.summary().contains("not square"))

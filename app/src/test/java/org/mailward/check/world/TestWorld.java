@@ -108,7 +108,7 @@ public final class TestWorld implements AutoCloseable {
                 .smtpPort(smtpPort).httpsPort(httpsPort).trustAnchors(Set.of(ca.chain().get(0)))
                 .treatAsPublic(List.of("127.0.0.0/8", "::1/128")).egressVerified(true)
                 .connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(6)).connectionDeadline(Duration.ofSeconds(12))
-                .ehloName("checker.test").reportedSelectors(reportedSelectors()).bimi(true)
+                .ehloName("checker.test").reportedSelectors(reportedSelectors()).bimi(true).rpki(rpki())
                 .directResolvers(ip -> new org.mailward.dns.NetworkResolver(List.of(new java.net.InetSocketAddress(ip, dnsPort)), Duration.ofSeconds(1), 0));
     }
 
@@ -635,6 +635,33 @@ public final class TestWorld implements AutoCloseable {
         reportedSelectors.put(d, Map.of("selector1", NOW.minus(Duration.ofDays(2))));
         bimiDomains();
         nsDomains();
+        rpkiDomains();
+    }
+
+    /** RPKI data files of the world (the optional module reads them like --rpki-vrps / --rpki-routes). */
+    private final StringBuilder vrpJson = new StringBuilder();
+    private final StringBuilder routesText = new StringBuilder("# prefix origin\n");
+
+    public org.mailward.check.rpki.OriginValidation rpki() {
+        return new org.mailward.check.rpki.OriginValidation(org.mailward.check.rpki.Vrps.parse("{\"roas\":[" + vrpJson + "]}"),
+                org.mailward.check.rpki.Routes.parse(routesText.toString()));
+    }
+
+    private void rpkiDomains() throws Exception {
+        // valid: ROA for the origin; invalid: the ROA names another AS; not-found: no ROA covers the route
+        String[][] cases = {{"rpki-valid.test", "64500"}, {"rpki-invalid.test", "64511"}, {"rpki-notfound.test", ""}};
+        for (String[] c : cases) {
+            standardMx(c[0], s -> s);
+            String ip = InetAddress.getByName("127.0.0." + (nextSmtp - 1)).getHostAddress();
+            routesText.append(ip).append("/32 AS64500\n");
+            if (!c[1].isEmpty()) {
+                vrpJson.append(vrpJson.length() == 0 ? "" : ",").append("{\"prefix\":\"").append(ip).append("/32\",\"maxLength\":32,\"asn\":\"AS")
+                        .append(c[1]).append("\"}");
+            }
+        }
+        expect("rpki-valid.test", BASE);
+        expect("rpki-invalid.test", plus(BASE, "RPKI-ROUTE"));
+        expect("rpki-notfound.test", plus(BASE, "RPKI-ROUTE"));
     }
 
     /** Domains with their own NS RRset, served by {@link TinyDnsServer}s (started after the zone is complete). */
