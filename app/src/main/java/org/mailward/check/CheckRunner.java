@@ -34,7 +34,7 @@ public final class CheckRunner {
         this.probes = new ProbeCache(new SmtpTlsProber(config.connectTimeout(), config.readTimeout(), config.connectionDeadline(),
                 config.ehloName()), config.clock(), config.probeCacheTtl());
         this.fetcher = new PolicyFetcher(config.connectTimeout(), config.readTimeout(), config.connectionDeadline(), config.policyMaxBytes());
-        List<AreaCheck> list = new ArrayList<>(List.of(new DmarcChecks(), new ReportAuthChecks(), new SpfChecks(), new DkimChecks(), new MxChecks(), new PtrChecks(), new TlsChecks(), new CertChecks(), new TlsRptChecks(),
+        List<AreaCheck> list = new ArrayList<>(List.of(new DmarcChecks(), new ReportAuthChecks(), new SpfChecks(), new DkimChecks(), new MxChecks(), new PtrChecks(), new TlsChecks(), new CertChecks(), new CertRevocation(), new TlsRptChecks(),
                 new MtaStsChecks(), new DnssecDaneChecks()));
         // Optional modules (CHECKS.md 13, 14) are listed, and so get an area status, only when enabled.
         if (config.rpki().isPresent()) {

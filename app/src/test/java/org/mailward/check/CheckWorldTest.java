@@ -113,6 +113,9 @@ class CheckWorldTest {
         assertThat(reports.get("ns-down.test").millis()).isLessThan(15_000);
         assertThat(severity("rpki-invalid.test", "RPKI-ROUTE")).isEqualTo(Severity.WARN);
         assertThat(severity("rpki-notfound.test", "RPKI-ROUTE")).isEqualTo(Severity.INFO);
+        assertThat(severity("cert-revoked.test", "CERT-REVOKED")).isEqualTo(Severity.ERROR);
+        assertThat(severity("cert-ocsprevoked.test", "CERT-REVOKED")).isEqualTo(Severity.ERROR);
+        assertThat(severity("cert-revunknown.test", "CERT-REVOKED")).isEqualTo(Severity.INCONCLUSIVE);
         // BIMI-ASSETS names the SVG Tiny PS violations and the mark certificate problems
         assertThat(reports.get("bimi-assets.test").findings()).filteredOn(f -> f.id().equals("BIMI-ASSETS")).hasSize(2)
                 .anyMatch(f -> f.summary().contains("baseProfile is 'tiny'") && f.summary().contains("<script>") && f.summary().contains("not square"))

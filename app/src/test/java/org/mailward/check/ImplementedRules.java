@@ -36,7 +36,7 @@ final class ImplementedRules {
             "UK-DMARC-OWN-RUA", "UK-DMARC-ROLLOUT-STAGE", "UK-NONSENDING-DMARC",
             // rules helper: [REPORTS] selectors, non-sending without null MX
             "DKIM-SELECTOR-NO-KEY", "DKIM-UNUSED-SELECTOR", "UK-NONSENDING-NULL-MX",
-            "BIMI-SYNTAX", "BIMI-DMARC-NOT-ENFORCED", "BIMI-ASSETS", "GEN-NS-INCONSISTENT", "RPKI-ROUTE");
+            "BIMI-SYNTAX", "BIMI-DMARC-NOT-ENFORCED", "BIMI-ASSETS", "GEN-NS-INCONSISTENT", "RPKI-ROUTE", "CERT-REVOKED");
 
     private ImplementedRules() {
     }

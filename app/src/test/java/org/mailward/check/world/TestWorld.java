@@ -636,6 +636,37 @@ public final class TestWorld implements AutoCloseable {
         bimiDomains();
         nsDomains();
         rpkiDomains();
+        revocationDomains();
+    }
+
+    /** CERT-REVOKED: MX certificates with a CRL or OCSP source on a plain HTTP server of the world. */
+    private void revocationDomains() throws Exception {
+        int httpPort = freePort();
+        Map<String, AssetServer.Asset> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        InetAddress ip = InetAddress.getByName("127.0.3.1");
+        rr("pki.rules.test", "A", ip.getHostAddress());
+        rr("pki-down.rules.test", "A", "127.0.3.2");
+        servers.add(new AssetServer(ip, httpPort, java.util.Optional.empty(),
+                p -> java.util.Optional.ofNullable(answers.get(p.startsWith("/ocsp/") ? "/ocsp/" : p))));
+        String base = "http://pki.rules.test:" + httpPort;
+        String d = "cert-revoked.test";
+        TestCerts.Identity viaCrl = RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)), base + "/ca.crl", null);
+        standardMxWith(d, viaCrl, s -> s);
+        answers.put("/ca.crl", AssetServer.Asset.ok("application/pkix-crl", RulesPki.crl(ca, NOW, List.of(viaCrl.chain().get(0)))));
+        expect(d, plus(BASE, "CERT-REVOKED"));
+        d = "cert-ocsprevoked.test";
+        TestCerts.Identity viaOcsp = RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)), null, base + "/ocsp");
+        standardMxWith(d, viaOcsp, s -> s);
+        answers.put("/ocsp/", AssetServer.Asset.ok("application/ocsp-response", RulesPki.ocspRevoked(ca, viaOcsp.chain().get(0), NOW)));
+        expect(d, plus(BASE, "CERT-REVOKED"));
+        d = "cert-revunknown.test";
+        standardMxWith(d, RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)),
+                "http://pki-down.rules.test:" + httpPort + "/ca.crl", null), s -> s);
+        expect(d, plus(BASE, "CERT-REVOKED"));
+        d = "cert-notrevoked.test";
+        standardMxWith(d, RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)), base + "/ca.crl",
+                base + "/ocsp"), s -> s);
+        expect(d, BASE);
     }
 
     /** RPKI data files of the world (the optional module reads them like --rpki-vrps / --rpki-routes). */
