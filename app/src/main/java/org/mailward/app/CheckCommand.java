@@ -142,6 +142,12 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--rpki-routes", paramLabel = "FILE", description = "Route announcements for the RPKI module: lines 'PREFIX ASN'.")
     Path rpkiRoutes;
 
+    @Option(names = "--data", paramLabel = "DIR", description = "Use the DMARC reports stored under DIR ([REPORTS] parts of the DKIM rules). Off when not given.")
+    Path reportsData;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "As --data, from this database URL.")
+    String reportsDb;
+
     @Mixin
     DnsOptions dns;
 
@@ -212,6 +218,16 @@ public final class CheckCommand implements Callable<Integer> {
                 throw new UsageError("--trust-store: " + e.getMessage(), e);
             }
         }
+        org.mailward.store.Database reports = null;
+        if (reportsData != null || reportsDb != null) {
+            DataOptions d = new DataOptions();
+            if (reportsData != null) {
+                d.data = reportsData;
+            }
+            d.db = reportsDb;
+            reports = ReportsCommand.open(d);
+            b.reportedSelectors(new StoredReportSelectors(reports.dataSource(), clock));
+        }
         CheckRunner runner = new CheckRunner(b.build());
         boolean batch = todo.size() > 1;
         Writer sink = output == null ? spec.commandLine().getOut()
@@ -232,26 +248,32 @@ public final class CheckCommand implements Callable<Integer> {
             positions.computeIfAbsent(Resolver.normalise(remaining.get(i)), k -> new ArrayList<>()).add(i);
         }
         long start = System.nanoTime();
-        runner.checkAll(remaining, concurrency, r -> {
-            finished[0]++;
-            counts.merge(r.status(), 1, Integer::sum);
-            if (failOn != null && r.findings().stream().anyMatch(f -> f.severity() != Severity.INCONCLUSIVE && f.severity().rank() >= failOn.rank())) {
-                failed[0] = true;
+        try {
+            runner.checkAll(remaining, concurrency, r -> {
+                finished[0]++;
+                counts.merge(r.status(), 1, Integer::sum);
+                if (failOn != null && r.findings().stream().anyMatch(f -> f.severity() != Severity.INCONCLUSIVE && f.severity().rank() >= failOn.rank())) {
+                    failed[0] = true;
+                }
+                if (batch) {
+                    err.println("[" + finished[0] + "/" + remaining.size() + "] " + r.domain() + " " + r.status().label() + " (" + r.findings().size()
+                            + " findings, " + r.millis() + " ms)");
+                    err.flush();
+                }
+                for (int pos : positions.getOrDefault(r.domain(), List.of())) {
+                    pending.put(pos, r);
+                }
+                while (pending.containsKey(next[0])) {
+                    emit(out, pending.remove(next[0]), colour);
+                    next[0]++;
+                }
+                out.flush();
+            });
+        } finally {
+            if (reports != null) {
+                reports.close();
             }
-            if (batch) {
-                err.println("[" + finished[0] + "/" + remaining.size() + "] " + r.domain() + " " + r.status().label() + " (" + r.findings().size()
-                        + " findings, " + r.millis() + " ms)");
-                err.flush();
-            }
-            for (int pos : positions.getOrDefault(r.domain(), List.of())) {
-                pending.put(pos, r);
-            }
-            while (pending.containsKey(next[0])) {
-                emit(out, pending.remove(next[0]), colour);
-                next[0]++;
-            }
-            out.flush();
-        });
+        }
         out.flush();
         if (output != null) {
             out.close();
