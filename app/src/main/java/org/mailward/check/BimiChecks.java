@@ -27,7 +27,8 @@ import org.mailward.records.ZoneText;
  * extended key usage (id-kp-BrandIndicatorforMessageIdentification, 1.3.6.1.5.5.7.3.31) and its subject alternative
  * names (the domain or its Organizational Domain) are checked; its chain is not validated against the mark
  * verifying authorities' roots (none are shipped) and the logo embedded in it (RFC 3709 logotype extension) is not
- * compared with the published SVG.
+ * compared with the published SVG. The HTTPS server of each asset must present a certificate that is trusted, current
+ * and names the host.
  */
 public final class BimiChecks implements AreaCheck {
 
@@ -130,12 +131,14 @@ public final class BimiChecks implements AreaCheck {
             return;
         }
         List<String> problems = new ArrayList<>(resp.oversized() ? List.of("the file is larger than " + BimiSvg.MAX_BYTES * 4 + " bytes") : List.of());
+        problems.addAll(hostCertificate(ev, uri, resp));
         if (!resp.oversized()) {
             problems.addAll(BimiSvg.problems(resp.body()));
         }
         if (!problems.isEmpty()) {
-            out.add(Finding.of(Rule.BIMI_ASSETS, name).summary("BIMI logo " + uri + " is not SVG Tiny PS: " + String.join("; ", problems))
-                    .why("Receivers reject logos outside the SVG Tiny Portable/Secure profile (scripts and external references are unsafe).")
+            out.add(Finding.of(Rule.BIMI_ASSETS, name).summary("BIMI logo " + uri + " is unusable: " + String.join("; ", problems))
+                    .why("Receivers reject logos outside the SVG Tiny Portable/Secure profile (scripts and external references are unsafe)"
+                            + " and logos served without a valid HTTPS certificate.")
                     .build());
         }
     }
@@ -153,12 +156,29 @@ public final class BimiChecks implements AreaCheck {
         if (resp.status() != 200 || resp.oversized()) {
             problems.add(resp.oversized() ? "larger than " + MAX_CERT_BYTES + " bytes" : "HTTP " + resp.status());
         } else {
+            problems.addAll(hostCertificate(ev, uri, resp));
             certificateProblems(resp.body(), ev.domain(), ev.dmarc().orgDomain(ev.domain()).domain(), ev.config().clock().instant(), problems);
         }
         if (!problems.isEmpty()) {
             out.add(Finding.of(Rule.BIMI_ASSETS, name).summary("Mark certificate " + uri + ": " + String.join("; ", problems))
                     .why("Receivers that require a mark certificate show no logo without a valid one for the domain.").build());
         }
+    }
+
+    /** The HTTPS server's own certificate: trusted (the checker's trust anchors, at the check's clock) and for the host. */
+    private static List<String> hostCertificate(DomainEvidence ev, URI uri, PolicyFetcher.Response resp) {
+        List<String> out = new ArrayList<>();
+        if (resp.chain().isEmpty()) {
+            return out; // plain http is already a BIMI-SYNTAX error; nothing captured to judge
+        }
+        CertChains.untrusted(resp.chain(), ev.config().trustAnchors()).ifPresent(why -> out.add("the TLS certificate of " + uri.getHost() + " is not trusted: " + why));
+        if (!CertChains.matchesName(resp.chain().get(0), uri.getHost())) {
+            out.add("the TLS certificate of " + uri.getHost() + " does not name it");
+        }
+        if (!CertChains.outOfValidity(resp.chain(), ev.config().clock().instant()).isEmpty()) {
+            out.add("the TLS certificate of " + uri.getHost() + " is outside its validity period");
+        }
+        return out;
     }
 
     static void certificateProblems(byte[] pem, String domain, String orgDomain, Instant now, List<String> problems) {

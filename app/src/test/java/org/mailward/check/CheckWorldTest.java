@@ -120,6 +120,8 @@ class CheckWorldTest {
         assertThat(reports.get("bimi-assets.test").findings()).filteredOn(f -> f.id().equals("BIMI-ASSETS")).hasSize(2)
                 .anyMatch(f -> f.summary().contains("baseProfile is 'tiny'") && f.summary().contains("<script>") && f.summary().contains("not square"))
                 .anyMatch(f -> f.summary().contains("expired") && f.summary().contains("does not cover bimi-assets.test"));
+        assertThat(reports.get("bimi-tlshost.test").findings()).filteredOn(f -> f.id().equals("BIMI-ASSETS")).singleElement()
+                .matches(f -> f.summary().contains("is not trusted") && !f.summary().contains("SVG"), "only the host certificate is wrong");
     }
 
     @Test

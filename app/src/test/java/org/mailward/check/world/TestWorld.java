@@ -775,6 +775,17 @@ public final class TestWorld implements AutoCloseable {
         publish.accept(d, badSvg);
         assets.put("/" + d + "/vmc.pem", vmc("elsewhere.test", NOW.minus(Duration.ofDays(1))));
         expect(d, plus(BASE, "BIMI-ASSETS"));
+        // a good logo on a host whose TLS certificate is self-signed
+        String selfHost = "bimi-selfsigned.assets.test";
+        InetAddress ip2 = InetAddress.getByName("127.0.1." + nextHttps++);
+        rr(selfHost, "A", ip2.getHostAddress());
+        byte[] logo = goodSvg.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        servers.add(new AssetServer(ip2, httpsPort, java.util.Optional.of(TestCerts.leaf(null, List.of(selfHost), NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(100)), TestCerts.ec(), "SHA256withECDSA")), p -> java.util.Optional.of(AssetServer.Asset.ok("image/svg+xml", logo))));
+        d = "bimi-tlshost.test";
+        standardMx(d, s -> s);
+        rr("default._bimi." + d, "TXT", "\"v=BIMI1; l=https://" + selfHost + ":" + httpsPort + "/logo.svg\"");
+        expect(d, plus(BASE, "BIMI-ASSETS"));
     }
 
     private AssetServer.Asset vmc(String domain, Instant notAfter) throws Exception {
