@@ -127,6 +127,27 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--uk-central-reporting", paramLabel = "on|off", description = "Check for the UK central reporting addresses (default: ${DEFAULT-VALUE}).")
     String ukCentralReporting = "on";
 
+    @Option(names = "--bimi", description = "Run the optional BIMI module (BIMI-* rules; off by default and in the UK profile).")
+    boolean bimi;
+
+    @Option(names = "--bimi-selector", paramLabel = "S", description = "BIMI selector to check with --bimi (default: ${DEFAULT-VALUE}).")
+    String bimiSelector = "default";
+
+    @Option(names = "--no-ns-consistency", description = "Do not ask each authoritative nameserver directly (GEN-NS-INCONSISTENT).")
+    boolean noNsConsistency;
+
+    @Option(names = "--rpki-vrps", paramLabel = "FILE", description = "Turn the optional RPKI module on: validated ROA payloads (rpki-client/Routinator JSON export). Needs --rpki-routes.")
+    Path rpkiVrps;
+
+    @Option(names = "--rpki-routes", paramLabel = "FILE", description = "Route announcements for the RPKI module: lines 'PREFIX ASN'.")
+    Path rpkiRoutes;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Use the DMARC reports stored under DIR ([REPORTS] parts of the DKIM rules). Off when not given.")
+    Path reportsData;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "As --data, from this database URL.")
+    String reportsDb;
+
     @Mixin
     DnsOptions dns;
 
@@ -164,6 +185,22 @@ public final class CheckCommand implements Callable<Integer> {
             b.profile(profile);
         }
         b.dkimSelectors(selectors).probeDkim(!noDkimProbe);
+        if (!bimiSelector.matches("[A-Za-z0-9_-]{1,63}(\\.[A-Za-z0-9_-]{1,63})*")) {
+            throw new UsageError("--bimi-selector: not a DNS label: " + bimiSelector);
+        }
+        b.bimi(bimi).bimiSelector(bimiSelector).nsConsistency(!noNsConsistency);
+        if ((rpkiVrps == null) != (rpkiRoutes == null)) {
+            throw new UsageError("--rpki-vrps and --rpki-routes go together");
+        }
+        if (rpkiVrps != null) {
+            try {
+                b.rpki(new org.mailward.check.rpki.OriginValidation(
+                        org.mailward.check.rpki.Vrps.parse(Files.readString(rpkiVrps, StandardCharsets.UTF_8)),
+                        org.mailward.check.rpki.Routes.parse(Files.readString(rpkiRoutes, StandardCharsets.UTF_8))));
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new UsageError("RPKI data: " + e.getMessage());
+            }
+        }
         b.dmarcMode(switch (dmarcMode.toLowerCase(Locale.ROOT)) {
             case "bis", "9989", "dmarcbis" -> org.mailward.auth.dmarc.DiscoveryMode.DMARCBIS;
             case "7489", "rfc7489" -> org.mailward.auth.dmarc.DiscoveryMode.RFC7489;
@@ -180,6 +217,16 @@ public final class CheckCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UsageError("--trust-store: " + e.getMessage(), e);
             }
+        }
+        org.mailward.store.Database reports = null;
+        if (reportsData != null || reportsDb != null) {
+            DataOptions d = new DataOptions();
+            if (reportsData != null) {
+                d.data = reportsData;
+            }
+            d.db = reportsDb;
+            reports = ReportsCommand.open(d);
+            b.reportedSelectors(new StoredReportSelectors(reports.dataSource(), clock));
         }
         CheckRunner runner = new CheckRunner(b.build());
         boolean batch = todo.size() > 1;
@@ -201,26 +248,32 @@ public final class CheckCommand implements Callable<Integer> {
             positions.computeIfAbsent(Resolver.normalise(remaining.get(i)), k -> new ArrayList<>()).add(i);
         }
         long start = System.nanoTime();
-        runner.checkAll(remaining, concurrency, r -> {
-            finished[0]++;
-            counts.merge(r.status(), 1, Integer::sum);
-            if (failOn != null && r.findings().stream().anyMatch(f -> f.severity() != Severity.INCONCLUSIVE && f.severity().rank() >= failOn.rank())) {
-                failed[0] = true;
+        try {
+            runner.checkAll(remaining, concurrency, r -> {
+                finished[0]++;
+                counts.merge(r.status(), 1, Integer::sum);
+                if (failOn != null && r.findings().stream().anyMatch(f -> f.severity() != Severity.INCONCLUSIVE && f.severity().rank() >= failOn.rank())) {
+                    failed[0] = true;
+                }
+                if (batch) {
+                    err.println("[" + finished[0] + "/" + remaining.size() + "] " + r.domain() + " " + r.status().label() + " (" + r.findings().size()
+                            + " findings, " + r.millis() + " ms)");
+                    err.flush();
+                }
+                for (int pos : positions.getOrDefault(r.domain(), List.of())) {
+                    pending.put(pos, r);
+                }
+                while (pending.containsKey(next[0])) {
+                    emit(out, pending.remove(next[0]), colour);
+                    next[0]++;
+                }
+                out.flush();
+            });
+        } finally {
+            if (reports != null) {
+                reports.close();
             }
-            if (batch) {
-                err.println("[" + finished[0] + "/" + remaining.size() + "] " + r.domain() + " " + r.status().label() + " (" + r.findings().size()
-                        + " findings, " + r.millis() + " ms)");
-                err.flush();
-            }
-            for (int pos : positions.getOrDefault(r.domain(), List.of())) {
-                pending.put(pos, r);
-            }
-            while (pending.containsKey(next[0])) {
-                emit(out, pending.remove(next[0]), colour);
-                next[0]++;
-            }
-            out.flush();
-        });
+        }
         out.flush();
         if (output != null) {
             out.close();

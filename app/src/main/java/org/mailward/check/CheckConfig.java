@@ -42,13 +42,25 @@ import org.mailward.dns.Resolver;
  * @param ukDmarcCentralRuf the central failure-report address the GOV.UK guidance names (UK-DMARC-CENTRAL-RUF)
  * @param dkimSelectors     DKIM selectors the user names (checked strictly: a missing key is an error)
  * @param probeDkim         also probe the built-in list of common selectors (findings labelled "probed")
+ * @param reportedSelectors DKIM selectors seen in stored DMARC aggregate reports ({@code [REPORTS]}; none without
+ *                          {@code --data})
+ * @param webFetcher        fetches http/https URLs (BIMI assets, CRLs, OCSP); default: over the network, hosts
+ *                          resolved through {@code resolver}
+ * @param bimi              run the optional BIMI module (CHECKS.md 14; off by default and in the UK profile)
+ * @param bimiSelector      the BIMI selector to check ({@code default})
+ * @param nsConsistency     ask every authoritative nameserver address directly (GEN-NS-INCONSISTENT)
+ * @param directResolvers   makes the resolver that asks one nameserver address (port 53 in production)
+ * @param rpki              the optional RPKI module's data (VRPs and announcements); empty: module off
  */
 public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, int smtpPort, boolean probeSmtp,
                           Duration connectTimeout, Duration readTimeout, Duration connectionDeadline, String ehloName,
                           boolean egressVerified, Set<X509Certificate> trustAnchors, int httpsPort, int policyMaxBytes,
                           Optional<Profile> profile, List<String> treatAsPublic, Set<String> approvedMx, boolean nonSending,
                           String ukTlsRptCentral, Duration probeCacheTtl, DiscoveryMode dmarcMode, PublicSuffixList psl,
-                          String ukDmarcCentralRua, String ukDmarcCentralRuf, List<String> dkimSelectors, boolean probeDkim) {
+                          String ukDmarcCentralRua, String ukDmarcCentralRuf, List<String> dkimSelectors, boolean probeDkim,
+                          ReportedSelectors reportedSelectors, org.mailward.check.probe.WebFetcher webFetcher, boolean bimi,
+                          String bimiSelector, boolean nsConsistency, DirectResolvers directResolvers,
+                          Optional<org.mailward.check.rpki.OriginValidation> rpki) {
 
     /** Rule profiles of CHECKS.md: {@code [UK]} rules apply only under UK. */
     public enum Profile { UK, GENERIC }
@@ -112,6 +124,13 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         b.ukDmarcCentralRuf = ukDmarcCentralRuf;
         b.dkimSelectors = dkimSelectors;
         b.probeDkim = probeDkim;
+        b.reportedSelectors = reportedSelectors;
+        b.webFetcher = webFetcher;
+        b.bimi = bimi;
+        b.bimiSelector = bimiSelector;
+        b.nsConsistency = nsConsistency;
+        b.directResolvers = directResolvers;
+        b.rpki = rpki.orElse(null);
         return b;
     }
 
@@ -141,6 +160,13 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         private String ukDmarcCentralRuf = UK_DMARC_CENTRAL_RUF;
         private List<String> dkimSelectors = List.of();
         private boolean probeDkim = true;
+        private ReportedSelectors reportedSelectors = ReportedSelectors.none();
+        private org.mailward.check.probe.WebFetcher webFetcher;
+        private boolean bimi;
+        private String bimiSelector = "default";
+        private boolean nsConsistency = true;
+        private org.mailward.check.rpki.OriginValidation rpki;
+        private DirectResolvers directResolvers = DirectResolvers.network(53, Duration.ofSeconds(2));
 
         private Builder(Resolver resolver) {
             this.resolver = resolver;
@@ -171,13 +197,23 @@ public record CheckConfig(Resolver resolver, String resolverLabel, Clock clock, 
         public Builder ukDmarcCentralRuf(String v) { ukDmarcCentralRuf = v.toLowerCase(Locale.ROOT); return this; }
         public Builder dkimSelectors(List<String> v) { dkimSelectors = v.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList(); return this; }
         public Builder probeDkim(boolean v) { probeDkim = v; return this; }
+        public Builder reportedSelectors(ReportedSelectors v) { reportedSelectors = v; return this; }
+        public Builder webFetcher(org.mailward.check.probe.WebFetcher v) { webFetcher = v; return this; }
+        public Builder bimi(boolean v) { bimi = v; return this; }
+        public Builder bimiSelector(String v) { bimiSelector = v.trim().toLowerCase(Locale.ROOT); return this; }
+        public Builder nsConsistency(boolean v) { nsConsistency = v; return this; }
+        public Builder directResolvers(DirectResolvers v) { directResolvers = v; return this; }
+        /** Turns the RPKI module on with this data (null: off). */
+        public Builder rpki(org.mailward.check.rpki.OriginValidation v) { rpki = v; return this; }
 
         public CheckConfig build() {
             Set<X509Certificate> anchors = trustAnchors != null ? trustAnchors : TrustStores.jdkDefault();
             return new CheckConfig(resolver, resolverLabel, clock, smtpPort, probeSmtp, connectTimeout, readTimeout, connectionDeadline,
                     ehloName, egressVerified, anchors, httpsPort, policyMaxBytes, profile, treatAsPublic, approvedMx, nonSending,
                     ukTlsRptCentral, probeCacheTtl, dmarcMode, psl != null ? psl : PublicSuffixList.bundled(), ukDmarcCentralRua,
-                    ukDmarcCentralRuf, dkimSelectors, probeDkim);
+                    ukDmarcCentralRuf, dkimSelectors, probeDkim, reportedSelectors,
+                    webFetcher != null ? webFetcher : new org.mailward.check.probe.HttpWebFetcher(resolver, connectTimeout, readTimeout, connectionDeadline),
+                    bimi, bimiSelector, nsConsistency, directResolvers, Optional.ofNullable(rpki));
         }
     }
 }

@@ -17,7 +17,7 @@ import org.mailward.dns.Resolver;
  * domains in flight (a semaphore); SMTP probes are shared per IP through one {@link ProbeCache} for the whole run.
  *
  * <pre>
- *   domain ─► GEN-DOMAIN-NXDOMAIN? ─► DMARC ─► REPORTAUTH ─► SPF ─► DKIM ─► MX ─► PTR ─► TLS ─► CERT ─► TLSRPT ─► MTASTS ─► DNSSEC/DANE ─► UK ─► GEN-DNS-INCONCLUSIVE
+ *   domain ─► GEN-DOMAIN-NXDOMAIN? ─► DMARC ─► REPORTAUTH ─► SPF ─► DKIM ─► MX ─► PTR ─► TLS ─► CERT ─► TLSRPT ─► MTASTS ─► DNSSEC/DANE ─► [RPKI] ─► [BIMI] ─► UK ─► GEN-DNS-INCONCLUSIVE
  *                 (stop if missing)    └──────────── DomainEvidence (DNS answers, probes, policy) ────────────┘
  * </pre>
  *
@@ -34,8 +34,17 @@ public final class CheckRunner {
         this.probes = new ProbeCache(new SmtpTlsProber(config.connectTimeout(), config.readTimeout(), config.connectionDeadline(),
                 config.ehloName()), config.clock(), config.probeCacheTtl());
         this.fetcher = new PolicyFetcher(config.connectTimeout(), config.readTimeout(), config.connectionDeadline(), config.policyMaxBytes());
-        this.areas = List.of(new DmarcChecks(), new ReportAuthChecks(), new SpfChecks(), new DkimChecks(), new MxChecks(), new PtrChecks(), new TlsChecks(), new CertChecks(), new TlsRptChecks(),
-                new MtaStsChecks(), new DnssecDaneChecks(), new UkChecks());
+        List<AreaCheck> list = new ArrayList<>(List.of(new DmarcChecks(), new ReportAuthChecks(), new SpfChecks(), new DkimChecks(), new MxChecks(), new PtrChecks(), new TlsChecks(), new CertChecks(), new CertRevocation(), new TlsRptChecks(),
+                new MtaStsChecks(), new DnssecDaneChecks()));
+        // Optional modules (CHECKS.md 13, 14) are listed, and so get an area status, only when enabled.
+        if (config.rpki().isPresent()) {
+            list.add(new RpkiChecks());
+        }
+        if (config.bimi()) {
+            list.add(new BimiChecks());
+        }
+        list.add(new UkChecks());
+        this.areas = List.copyOf(list);
     }
 
     /** The areas this runner evaluates, in order (GEN first). */
@@ -57,6 +66,7 @@ public final class CheckRunner {
             for (AreaCheck area : areas) {
                 findings.addAll(area.check(ev, List.copyOf(findings)));
             }
+            findings.addAll(GeneralChecks.nameServers(ev));
             manual = UkChecks.manualItems(ev);
         }
         findings.addAll(GeneralChecks.inconclusive(ev));

@@ -18,8 +18,12 @@ import org.mailward.records.ZoneText;
  * strict: a missing key is DKIM-SELECTOR-NO-KEY) and a built-in probe list of common provider selectors (only keys
  * found are reported, labelled "probed"). A label derived from the domain ({@code mw-probe-<hash>}) detects a
  * wildcard {@code *._domainkey}: probed answers equal to the wildcard's are synthesized and ignored. Absence of
- * DKIM is never concluded from probing alone (DKIM-NO-SELECTOR is a WARN that says so). DKIM-UNUSED-SELECTOR needs
- * DMARC report data and is not implemented.
+ * DKIM is never concluded from probing alone (DKIM-NO-SELECTOR is a WARN that says so).
+ *
+ * <p>{@code [REPORTS]}: selectors seen in stored DMARC aggregate reports ({@link ReportedSelectors}) are checked as
+ * strictly as configured ones (DKIM-SELECTOR-NO-KEY), make a revoked key an ERROR when seen signing in the last 30
+ * days (DKIM-KEY-REVOKED), and a live key that reports have not shown for 30 days is DKIM-UNUSED-SELECTOR. Without
+ * report data for the domain these parts are skipped.
  */
 public final class DkimChecks implements AreaCheck {
 
@@ -52,6 +56,7 @@ public final class DkimChecks implements AreaCheck {
         Optional<String> wild = wildcard(ev);
         Map<String, Boolean> names = new LinkedHashMap<>();
         ev.config().dkimSelectors().forEach(s -> names.put(s, true));
+        reported(ev).keySet().forEach(s -> names.putIfAbsent(s, true));
         if (ev.config().probeDkim()) {
             PROBES.forEach(s -> names.putIfAbsent(s, false));
         }
@@ -69,6 +74,26 @@ public final class DkimChecks implements AreaCheck {
         return out;
     }
 
+    /** The days after which a selector absent from reports counts as unused, and a revoked one as retired. */
+    static final java.time.Duration REPORT_WINDOW = java.time.Duration.ofDays(30);
+
+    private static final java.util.regex.Pattern SELECTOR = java.util.regex.Pattern.compile("[a-z0-9_-]{1,63}(\\.[a-z0-9_-]{1,63}){0,4}");
+
+    /**
+     * The report-seen selectors of the domain (lower case; names that are not DNS labels are ignored, and at most 20
+     * are used so hostile report data cannot multiply the queries).
+     */
+    static Map<String, java.time.Instant> reported(DomainEvidence ev) {
+        Map<String, java.time.Instant> out = new LinkedHashMap<>();
+        ev.config().reportedSelectors().lastSeen(ev.domain()).orElse(Map.of()).forEach((k, v) -> {
+            String s = k.trim().toLowerCase(Locale.ROOT);
+            if (SELECTOR.matcher(s).matches() && out.size() < 20) {
+                out.merge(s, v, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        });
+        return out;
+    }
+
     static boolean looksLikeDkim(String t) {
         String s = t.strip().toLowerCase(Locale.ROOT);
         return s.startsWith("v=dkim1") || s.startsWith("k=") || s.startsWith("p=") || s.contains("; p=") || s.contains(";p=");
@@ -82,10 +107,15 @@ public final class DkimChecks implements AreaCheck {
             return out;
         }
         List<Selector> found = selectors(ev);
+        Optional<Map<String, java.time.Instant>> reportData = ev.config().reportedSelectors().lastSeen(d);
+        Map<String, java.time.Instant> reported = reported(ev);
+        java.time.Instant recent = ev.config().clock().instant().minus(REPORT_WINDOW);
         boolean any = false;
         for (Selector s : found) {
             String name = s.name() + "._domainkey." + d;
-            String label = s.configured() ? "selector " + s.name() : "probed selector " + s.name();
+            boolean userNamed = ev.config().dkimSelectors().contains(s.name());
+            String label = userNamed ? "selector " + s.name() : reported.containsKey(s.name()) ? "report-seen selector " + s.name()
+                    : "probed selector " + s.name();
             List<Evidence> sEv = List.of(ev.evidence(name, RecordType.TXT));
             DnsAnswer a = s.answer();
             if (a.status().isError()) {
@@ -97,8 +127,9 @@ public final class DkimChecks implements AreaCheck {
                             .detail("CNAME chain " + a.cnameChain())
                             .why("Verifiers find no key: every message signed with this selector fails DKIM.").evidence(sEv).build());
                 } else {
-                    out.add(Finding.of(Rule.DKIM_SELECTOR_NO_KEY, name).summary("No DKIM key at " + name)
-                            .detail("TXT answered " + a.status()).why("Mail signed with this selector fails DKIM.").evidence(sEv).build());
+                    String seen = reported.containsKey(s.name()) ? "; DMARC reports saw it signing until " + reported.get(s.name()) : "";
+                    out.add(Finding.of(Rule.DKIM_SELECTOR_NO_KEY, name).summary("No DKIM key at " + name + " (" + label + ")")
+                            .detail("TXT answered " + a.status() + seen).why("Mail signed with this selector fails DKIM.").evidence(sEv).build());
                 }
                 continue;
             }
@@ -118,7 +149,18 @@ public final class DkimChecks implements AreaCheck {
             }
             switch (DkimKeyRecord.parse(text)) {
                 case DkimKeyRecord.Invalid bad -> invalid(name, label, bad.reason(), text, sEv, out);
-                case DkimKeyRecord.Valid v -> valid(name, label, v.record(), text, sEv, out);
+                case DkimKeyRecord.Valid v -> {
+                    java.time.Instant last = reported.get(s.name());
+                    boolean signingRecently = last != null && last.isAfter(recent);
+                    valid(name, label, v.record(), signingRecently, sEv, out);
+                    if (!v.record().revoked() && reportData.isPresent() && !signingRecently) {
+                        out.add(Finding.of(Rule.DKIM_UNUSED_SELECTOR, name).summary(label + ": live key not seen in DMARC reports for "
+                                        + REPORT_WINDOW.toDays() + " days")
+                                .detail(last == null ? "No stored aggregate report for " + d + " shows this selector." : "Last seen in a report ending " + last + ".")
+                                .why("A live key nobody signs with is a stale credential: if its private key leaks, mail can still be forged with it.")
+                                .record(ZoneText.txt(name, "v=DKIM1; p=")).evidence(sEv).build());
+                    }
+                }
             }
         }
         Optional<String> wild = wildcard(ev);
@@ -142,10 +184,13 @@ public final class DkimChecks implements AreaCheck {
                 .why("Verifiers cannot use this key: mail signed with it fails DKIM.").evidence(sEv).build());
     }
 
-    private static void valid(String name, String label, DkimKeyRecord k, String text, List<Evidence> sEv, List<Finding> out) {
+    private static void valid(String name, String label, DkimKeyRecord k, boolean signingRecently, List<Evidence> sEv, List<Finding> out) {
         if (k.revoked()) {
-            out.add(Finding.of(Rule.DKIM_KEY_REVOKED, name).severity(Severity.INFO).summary(label + ": key revoked (empty p=)")
-                    .why("Expected for retired selectors; mail still signed with it fails DKIM.").evidence(sEv).build());
+            // CHECKS.md DKIM-KEY-REVOKED: ERROR when [REPORTS] show the selector signing in the last 30 days.
+            out.add(Finding.of(Rule.DKIM_KEY_REVOKED, name).severity(signingRecently ? Severity.ERROR : Severity.INFO)
+                    .summary(label + ": key revoked (empty p=)" + (signingRecently ? " but DMARC reports show it signing in the last 30 days" : ""))
+                    .why(signingRecently ? "Mail signed with a revoked key fails DKIM." : "Expected for retired selectors; mail still signed with it fails DKIM.")
+                    .evidence(sEv).build());
             return;
         }
         if (k.keyType().equals("rsa") && k.keyBits() < 1024) {

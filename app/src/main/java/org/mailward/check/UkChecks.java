@@ -45,8 +45,13 @@ public final class UkChecks implements AreaCheck {
                         .why("GSI infrastructure was to be replaced by March 2019.").evidence(List.of(ev.evidence(d, RecordType.MX))).build());
             }
         }
-        if (ev.config().nonSending() && !ev.hasNullMx() && !ev.mx().status().isError()) {
-            out.add(Finding.of(Rule.UK_NONSENDING_NULL_MX, d).summary("Non-sending domain " + d + " has no null MX")
+        // Non-sending and non-receiving: declared (--non-sending), or SPF exactly "v=spf1 -all" with no MX at all (a
+        // domain with real MX hosts receives mail, so a null MX would be wrong for it).
+        boolean noMx = !ev.mx().hasRecords();
+        boolean nonReceiving = ev.config().nonSending() || (noMx && ev.nonSendingReason().isPresent());
+        if (nonReceiving && !ev.hasNullMx() && !ev.mx().status().isError()) {
+            out.add(Finding.of(Rule.UK_NONSENDING_NULL_MX, d).summary("Non-sending domain " + d + " has no null MX ("
+                            + ev.nonSendingReason().orElse("") + (noMx ? ", no MX" : "") + ")")
                     .why("GOV.UK: a domain that neither sends nor receives should say so with a null MX (RFC 7505).")
                     .record(d + ". IN MX 0 .").evidence(List.of(ev.evidence(d, RecordType.MX))).build());
         }

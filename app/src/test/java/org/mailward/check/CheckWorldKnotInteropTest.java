@@ -19,7 +19,7 @@ import org.mailward.testing.KnotServer;
 /**
  * The same test world, but DNS served by a real knotd over the network (NetworkResolver): every domain must produce
  * the same finding ids as with the zone-file resolver. The hostile huge-TXT domain is left out (its RRset does not
- * fit in a DNS message).
+ * fit in a DNS message), and so are the domains with their own nameservers (GEN-NS-INCONSISTENT).
  */
 @Tag("interop")
 class CheckWorldKnotInteropTest {
@@ -32,8 +32,8 @@ class CheckWorldKnotInteropTest {
                 zones.put(apex, new StringBuilder());
             }
             for (String line : world.zoneText().lines().toList()) {
-                if (line.contains("hugetxt")) {
-                    continue;
+                if (line.contains("hugetxt") || world.delegated().stream().anyMatch(d -> line.contains(d + ". "))) {
+                    continue; // NS records below "test" would be delegations in knot; those domains have their own servers
                 }
                 String name = line.substring(0, line.indexOf(' ')).replaceAll("\\.$", "");
                 for (String apex : zones.keySet()) {
@@ -51,6 +51,7 @@ class CheckWorldKnotInteropTest {
                 Map<String, DomainReport> reports = new ConcurrentHashMap<>();
                 List<String> domains = new ArrayList<>(world.expected().keySet());
                 domains.remove("hugetxt.test");
+                domains.removeAll(world.delegated());
                 runner.checkAll(domains, 8, r -> reports.put(r.domain(), r));
                 List<String> mismatches = new ArrayList<>();
                 for (String d : domains) {

@@ -116,6 +116,32 @@ class CheckWorldTest {
     }
 
     @Test
+    void rulesHelperSeveritiesAndDetails() {
+        // [REPORTS]: a revoked key still seen signing in the last 30 days is an ERROR, a retired one only INFO.
+        assertThat(severity("dk-revsign.test", "DKIM-KEY-REVOKED")).isEqualTo(Severity.ERROR);
+        assertThat(severity("dk-revoked.test", "DKIM-KEY-REVOKED")).isEqualTo(Severity.INFO);
+        assertThat(reports.get("dk-reports.test").findings()).filteredOn(f -> f.id().equals("DKIM-SELECTOR-NO-KEY")).singleElement()
+                .matches(f -> f.subject().equals("retired2025._domainkey.dk-reports.test"));
+        // GEN-NS-INCONSISTENT: a stale secondary is a WARN naming the name that differs; a dead server only INCONCLUSIVE.
+        assertThat(reports.get("ns-diff.test").findings()).filteredOn(f -> f.id().equals("GEN-NS-INCONSISTENT")).singleElement()
+                .matches(f -> f.severity() == Severity.WARN && f.detail().startsWith("_dmarc.ns-diff.test/TXT:") && f.detail().contains("p=none"));
+        assertThat(reports.get("ns-down.test").findings()).filteredOn(f -> f.id().equals("GEN-NS-INCONSISTENT")).singleElement()
+                .matches(f -> f.severity() == Severity.INCONCLUSIVE && f.detail().contains("ns2.ns-down.test"));
+        assertThat(reports.get("ns-down.test").millis()).isLessThan(15_000);
+        assertThat(severity("rpki-invalid.test", "RPKI-ROUTE")).isEqualTo(Severity.WARN);
+        assertThat(severity("rpki-notfound.test", "RPKI-ROUTE")).isEqualTo(Severity.INFO);
+        assertThat(severity("cert-revoked.test", "CERT-REVOKED")).isEqualTo(Severity.ERROR);
+        assertThat(severity("cert-ocsprevoked.test", "CERT-REVOKED")).isEqualTo(Severity.ERROR);
+        assertThat(severity("cert-revunknown.test", "CERT-REVOKED")).isEqualTo(Severity.INCONCLUSIVE);
+        // BIMI-ASSETS names the SVG Tiny PS violations and the mark certificate problems
+        assertThat(reports.get("bimi-assets.test").findings()).filteredOn(f -> f.id().equals("BIMI-ASSETS")).hasSize(2)
+                .anyMatch(f -> f.summary().contains("baseProfile is 'tiny'") && f.summary().contains("<script>") && f.summary().contains("not square"))
+                .anyMatch(f -> f.summary().contains("expired") && f.summary().contains("does not cover bimi-assets.test"));
+        assertThat(reports.get("bimi-tlshost.test").findings()).filteredOn(f -> f.id().equals("BIMI-ASSETS")).singleElement()
+                .matches(f -> f.summary().contains("is not trusted") && !f.summary().contains("SVG"), "only the host certificate is wrong");
+    }
+
+    @Test
     void hostileInputsFinishInBoundedTime() {
         // Stalls (silent greeting, stalled handshake, dripping policy) are cut by the 6 s read timeout / 12 s deadline.
         for (String d : List.of("silent.test", "stall.test", "stsslow.test", "garbage.test", "hugetxt.test", "manymx.test", "cnameloop.test")) {

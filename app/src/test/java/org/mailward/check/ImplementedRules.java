@@ -34,7 +34,10 @@ final class ImplementedRules {
             "UK-NONSENDING-DKIM",
             "MX-NULL-BUT-SENDING",
             "UK-LEGACY-GSI", "UK-TLSRPT-CENTRAL", "UK-DMARC-CENTRAL-RUA", "UK-DMARC-CENTRAL-RUA-MISTYPED", "UK-DMARC-CENTRAL-RUF",
-            "UK-DMARC-OWN-RUA", "UK-DMARC-ROLLOUT-STAGE", "UK-NONSENDING-DMARC");
+            "UK-DMARC-OWN-RUA", "UK-DMARC-ROLLOUT-STAGE", "UK-NONSENDING-DMARC",
+            // rules helper: [REPORTS] selectors, non-sending without null MX
+            "DKIM-SELECTOR-NO-KEY", "DKIM-UNUSED-SELECTOR", "UK-NONSENDING-NULL-MX",
+            "BIMI-SYNTAX", "BIMI-DMARC-NOT-ENFORCED", "BIMI-ASSETS", "GEN-NS-INCONSISTENT", "RPKI-ROUTE", "CERT-REVOKED");
 
     private ImplementedRules() {
     }

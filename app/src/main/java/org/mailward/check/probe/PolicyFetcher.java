@@ -89,7 +89,15 @@ public final class PolicyFetcher {
 
     /** GET the policy from {@code address:port} with SNI and Host {@code host}. Never throws for network outcomes. */
     public Result fetch(String host, InetAddress address, int port) {
-        String url = "https://" + host + (port == 443 ? "" : ":" + port) + PATH;
+        return get(true, host, address, port, PATH, "text/plain");
+    }
+
+    /**
+     * GET {@code path} (with query) from {@code address:port} with Host {@code host}, over TLS (SNI {@code host}, chain
+     * captured, not trusted) or plain HTTP, with the same bounds as the policy fetch. Never throws for network outcomes.
+     */
+    public Result get(boolean tls, String host, InetAddress address, int port, String path, String accept) {
+        String url = (tls ? "https://" : "http://") + host + (port == (tls ? 443 : 80) ? "" : ":" + port) + path;
         List<X509Certificate> captured = new ArrayList<>();
         boolean[] timedOut = {false};
         try (Socket raw = new Socket()) {
@@ -104,16 +112,21 @@ public final class PolicyFetcher {
             try {
                 raw.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
                 raw.setSoTimeout((int) readTimeout.toMillis());
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, new TrustManager[] {capturing(captured)}, new SecureRandom());
-                SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, host, port, true);
-                SSLParameters p = s.getSSLParameters();
-                p.setServerNames(List.of(new SNIHostName(host)));
-                s.setSSLParameters(p);
-                s.startHandshake();
-                String version = s.getSession().getProtocol();
+                Socket s = raw;
+                String version = "";
+                if (tls) {
+                    SSLContext ctx = SSLContext.getInstance("TLS");
+                    ctx.init(null, new TrustManager[] {capturing(captured)}, new SecureRandom());
+                    SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw, host, port, true);
+                    SSLParameters p = ssl.getSSLParameters();
+                    p.setServerNames(List.of(new SNIHostName(host)));
+                    ssl.setSSLParameters(p);
+                    ssl.startHandshake();
+                    version = ssl.getSession().getProtocol();
+                    s = ssl;
+                }
                 OutputStream out = s.getOutputStream();
-                out.write(("GET " + PATH + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: mailward-check\r\nAccept: text/plain\r\n"
+                out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: mailward-check\r\nAccept: " + accept + "\r\n"
                         + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 InputStream in = s.getInputStream();

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.mailward.check.CheckConfig;
+import org.mailward.check.ReportedSelectors;
 import org.mailward.dns.DnsAnswer;
 import org.mailward.dns.Resolver;
 import org.mailward.dns.ZoneFileResolver;
@@ -107,7 +108,8 @@ public final class TestWorld implements AutoCloseable {
                 .smtpPort(smtpPort).httpsPort(httpsPort).trustAnchors(Set.of(ca.chain().get(0)))
                 .treatAsPublic(List.of("127.0.0.0/8", "::1/128")).egressVerified(true)
                 .connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(6)).connectionDeadline(Duration.ofSeconds(12))
-                .ehloName("checker.test");
+                .ehloName("checker.test").reportedSelectors(reportedSelectors()).bimi(true).rpki(rpki())
+                .directResolvers(ip -> new org.mailward.dns.NetworkResolver(List.of(new java.net.InetSocketAddress(ip, dnsPort)), Duration.ofSeconds(1), 0));
     }
 
     private static final Set<String> BASE = Set.of("MX-IPV6", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
@@ -574,6 +576,7 @@ public final class TestWorld implements AutoCloseable {
         mx(d, 10, "a." + d);
         expect(d, "GEN-DNS-INCONCLUSIVE", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD");
 
+        rulesHelperDomains();
         // Every other domain gets a record that triggers no DMARC/REPORTAUTH/UK-DMARC rule except the UK stage report.
         rr("dmarc.service.gov.uk", "MX", "10 mx.dmarc.service.gov.uk.");
         rr("*._report._dmarc.dmarc.service.gov.uk", "TXT", "\"v=DMARC1\"");
@@ -603,6 +606,198 @@ public final class TestWorld implements AutoCloseable {
                 rr("_dmarc." + dom, "TXT", "\"v=DMARC1;p=reject;rua=mailto:dmarc@reports.test\"");
             }
         }
+        startNameServers();
+    }
+
+    // ------------------------------------------- [REPORTS], non-sending without null MX, BIMI, RPKI, NS consistency
+
+    /** Selectors "seen in DMARC reports" per domain, served to the checker as {@link ReportedSelectors}. */
+    private final Map<String, Map<String, Instant>> reportedSelectors = new LinkedHashMap<>();
+
+    public ReportedSelectors reportedSelectors() {
+        return domain -> java.util.Optional.ofNullable(reportedSelectors.get(Resolver.normalise(domain)));
+    }
+
+    private void rulesHelperDomains() throws Exception {
+        // UK profile, SPF exactly -all and no MX at all: non-sending and non-receiving, so a null MX is asked for.
+        String d = "uk-nsnomx.gov.uk";
+        rr(d, "TXT", "\"v=spf1 -all\"");
+        ownSpf.add(d);
+        ownDkim.add(d);
+        rr("*._domainkey." + d, "TXT", "\"v=DKIM1; p=\"");
+        expect(d, "MX-NONE", "UK-NONSENDING-NULL-MX", "UK-NONSENDING-DMARC", "DNSSEC-UNSIGNED", "MTASTS-NO-RECORD", "TLSRPT-NO-RECORD",
+                "DMARC-REPORT-DOMAIN-NO-MX");
+        // Reports saw a selector that has no key, and not the live selector1 for 60 days.
+        d = "dk-reports.test";
+        dkimCase(d, Map.of("selector1", List.of("v=DKIM1; p=" + dkimKey)), "DKIM-SELECTOR-NO-KEY", "DKIM-UNUSED-SELECTOR");
+        reportedSelectors.put(d, Map.of("retired2025", NOW.minus(Duration.ofDays(3)), "selector1", NOW.minus(Duration.ofDays(60))));
+        // Reports saw the revoked selector signing two days ago: DKIM-KEY-REVOKED is an ERROR.
+        d = "dk-revsign.test";
+        dkimCase(d, Map.of("selector1", List.of("v=DKIM1; p=")), "DKIM-KEY-REVOKED");
+        reportedSelectors.put(d, Map.of("selector1", NOW.minus(Duration.ofDays(2))));
+        bimiDomains();
+        nsDomains();
+        rpkiDomains();
+        revocationDomains();
+    }
+
+    /** CERT-REVOKED: MX certificates with a CRL or OCSP source on a plain HTTP server of the world. */
+    private void revocationDomains() throws Exception {
+        int httpPort = freePort();
+        Map<String, AssetServer.Asset> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        InetAddress ip = InetAddress.getByName("127.0.3.1");
+        rr("pki.rules.test", "A", ip.getHostAddress());
+        rr("pki-down.rules.test", "A", "127.0.3.2");
+        servers.add(new AssetServer(ip, httpPort, java.util.Optional.empty(),
+                p -> java.util.Optional.ofNullable(answers.get(p.startsWith("/ocsp/") ? "/ocsp/" : p))));
+        String base = "http://pki.rules.test:" + httpPort;
+        String d = "cert-revoked.test";
+        TestCerts.Identity viaCrl = RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)), base + "/ca.crl", null);
+        standardMxWith(d, viaCrl, s -> s);
+        answers.put("/ca.crl", AssetServer.Asset.ok("application/pkix-crl", RulesPki.crl(ca, NOW, List.of(viaCrl.chain().get(0)))));
+        expect(d, plus(BASE, "CERT-REVOKED"));
+        d = "cert-ocsprevoked.test";
+        TestCerts.Identity viaOcsp = RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)), null, base + "/ocsp");
+        standardMxWith(d, viaOcsp, s -> s);
+        answers.put("/ocsp/", AssetServer.Asset.ok("application/ocsp-response", RulesPki.ocspRevoked(ca, viaOcsp.chain().get(0), NOW)));
+        expect(d, plus(BASE, "CERT-REVOKED"));
+        d = "cert-revunknown.test";
+        standardMxWith(d, RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)),
+                "http://pki-down.rules.test:" + httpPort + "/ca.crl", null), s -> s);
+        expect(d, plus(BASE, "CERT-REVOKED"));
+        d = "cert-notrevoked.test";
+        standardMxWith(d, RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)), base + "/ca.crl",
+                base + "/ocsp"), s -> s);
+        expect(d, BASE);
+    }
+
+    /** RPKI data files of the world (the optional module reads them like --rpki-vrps / --rpki-routes). */
+    private final StringBuilder vrpJson = new StringBuilder();
+    private final StringBuilder routesText = new StringBuilder("# prefix origin\n");
+
+    public org.mailward.check.rpki.OriginValidation rpki() {
+        return new org.mailward.check.rpki.OriginValidation(org.mailward.check.rpki.Vrps.parse("{\"roas\":[" + vrpJson + "]}"),
+                org.mailward.check.rpki.Routes.parse(routesText.toString()));
+    }
+
+    private void rpkiDomains() throws Exception {
+        // valid: ROA for the origin; invalid: the ROA names another AS; not-found: no ROA covers the route
+        String[][] cases = {{"rpki-valid.test", "64500"}, {"rpki-invalid.test", "64511"}, {"rpki-notfound.test", ""}};
+        for (String[] c : cases) {
+            standardMx(c[0], s -> s);
+            String ip = InetAddress.getByName("127.0.0." + (nextSmtp - 1)).getHostAddress();
+            routesText.append(ip).append("/32 AS64500\n");
+            if (!c[1].isEmpty()) {
+                vrpJson.append(vrpJson.length() == 0 ? "" : ",").append("{\"prefix\":\"").append(ip).append("/32\",\"maxLength\":32,\"asn\":\"AS")
+                        .append(c[1]).append("\"}");
+            }
+        }
+        expect("rpki-valid.test", BASE);
+        expect("rpki-invalid.test", plus(BASE, "RPKI-ROUTE"));
+        expect("rpki-notfound.test", plus(BASE, "RPKI-ROUTE"));
+    }
+
+    /** Domains with their own NS RRset, served by {@link TinyDnsServer}s (started after the zone is complete). */
+    private final Map<String, List<InetAddress>> nsServers = new LinkedHashMap<>();
+    public final int dnsPort = freePort();
+
+    /** Domains whose NS records point at the tiny servers (a real DNS server would treat them as delegations). */
+    public Set<String> delegated() {
+        return nsServers.keySet();
+    }
+
+    private void nsDomains() throws Exception {
+        int next = 1;
+        for (String d : List.of("ns-ok.test", "ns-diff.test", "ns-down.test")) {
+            standardMx(d, s -> s);
+            List<InetAddress> ips = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                InetAddress ip = InetAddress.getByName("127.0.2." + next++);
+                ips.add(ip);
+                rr(d, "NS", "ns" + i + "." + d + ".");
+                rr("ns" + i + "." + d, "A", ip.getHostAddress());
+            }
+            nsServers.put(d, ips);
+        }
+        expect("ns-ok.test", BASE);
+        expect("ns-diff.test", plus(BASE, "GEN-NS-INCONSISTENT"));
+        expect("ns-down.test", plus(BASE, "GEN-NS-INCONSISTENT"));
+    }
+
+    /**
+     * Starts the nameservers of {@link #nsDomains}: each serves the domain's part of the finished zone; the second
+     * server of ns-diff.test is a stale secondary with another DMARC record; the second of ns-down.test is not started.
+     */
+    private void startNameServers() throws Exception {
+        for (Map.Entry<String, List<InetAddress>> e : nsServers.entrySet()) {
+            String d = e.getKey();
+            StringBuilder z = new StringBuilder(d + ". 300 IN SOA ns1." + d + ". hostmaster." + d + ". 1 3600 600 86400 300\n");
+            zone.toString().lines().filter(l -> l.startsWith(d + ". ") || l.contains("." + d + ". ") && l.indexOf("." + d + ". ") < l.indexOf(' '))
+                    .forEach(l -> z.append(l).append('\n'));
+            servers.add(new TinyDnsServer(e.getValue().get(0), dnsPort, d, z.toString()));
+            if (d.equals("ns-diff.test")) {
+                String stale = z.toString().replaceAll("(?m)^(_dmarc\\.ns-diff\\.test\\. 300 IN TXT ).*$", "$1\"v=DMARC1;p=none\"");
+                servers.add(new TinyDnsServer(e.getValue().get(1), dnsPort, d, stale));
+            } else if (d.equals("ns-ok.test")) {
+                servers.add(new TinyDnsServer(e.getValue().get(1), dnsPort, d, z.toString()));
+            }
+        }
+    }
+
+    /** BIMI (optional module, enabled in the world config): logos and mark certificates on one HTTPS asset host. */
+    private void bimiDomains() throws Exception {
+        String host = "bimi.assets.test";
+        Map<String, AssetServer.Asset> assets = new java.util.concurrent.ConcurrentHashMap<>();
+        InetAddress ip = InetAddress.getByName("127.0.1." + nextHttps++);
+        rr(host, "A", ip.getHostAddress());
+        servers.add(new AssetServer(ip, httpsPort, java.util.Optional.of(good(host)), p -> java.util.Optional.ofNullable(assets.get(p))));
+        String base = "https://" + host + ":" + httpsPort + "/";
+        String goodSvg = svg("tiny-ps", "viewBox=\"0 0 100 100\"", "<title>Example</title><path d=\"M0 0h100v100z\" fill=\"#036\"/>");
+        String badSvg = svg("tiny", "viewBox=\"0 0 200 100\"", "<title>Bad</title><script>alert(1)</script><image href=\"https://tracker.test/x.png\"/>");
+        java.util.function.BiConsumer<String, String> publish = (d, svg) -> {
+            assets.put("/" + d + "/logo.svg", AssetServer.Asset.ok("image/svg+xml", svg.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            rr("default._bimi." + d, "TXT", "\"v=BIMI1; l=" + base + d + "/logo.svg; a=" + base + d + "/vmc.pem\"");
+        };
+        String d = "bimi-ok.test";
+        standardMx(d, s -> s);
+        publish.accept(d, goodSvg);
+        assets.put("/" + d + "/vmc.pem", vmc(d, NOW.plus(Duration.ofDays(300))));
+        expect(d, BASE);
+        d = "bimi-syntax.test";
+        standardMx(d, s -> s);
+        rr("default._bimi." + d, "TXT", "\"v=BIMI1; l=http://" + host + "/logo.svg; x=1\"");
+        rr(d, "TXT", "\"v=BIMI1; l=" + base + d + "/logo.svg\"");
+        expect(d, plus(BASE, "BIMI-SYNTAX"));
+        d = "bimi-dmarc.test";
+        dmarcCase(d, List.of("v=DMARC1;p=none;rua=mailto:dmarc@reports.test"), "DMARC-POLICY-NONE", "DMARC-NP-WEAK", "BIMI-DMARC-NOT-ENFORCED");
+        publish.accept(d, goodSvg);
+        assets.put("/" + d + "/vmc.pem", vmc(d, NOW.plus(Duration.ofDays(300))));
+        d = "bimi-assets.test";
+        standardMx(d, s -> s);
+        publish.accept(d, badSvg);
+        assets.put("/" + d + "/vmc.pem", vmc("elsewhere.test", NOW.minus(Duration.ofDays(1))));
+        expect(d, plus(BASE, "BIMI-ASSETS"));
+        // a good logo on a host whose TLS certificate is self-signed
+        String selfHost = "bimi-selfsigned.assets.test";
+        InetAddress ip2 = InetAddress.getByName("127.0.1." + nextHttps++);
+        rr(selfHost, "A", ip2.getHostAddress());
+        byte[] logo = goodSvg.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        servers.add(new AssetServer(ip2, httpsPort, java.util.Optional.of(TestCerts.leaf(null, List.of(selfHost), NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(100)), TestCerts.ec(), "SHA256withECDSA")), p -> java.util.Optional.of(AssetServer.Asset.ok("image/svg+xml", logo))));
+        d = "bimi-tlshost.test";
+        standardMx(d, s -> s);
+        rr("default._bimi." + d, "TXT", "\"v=BIMI1; l=https://" + selfHost + ":" + httpsPort + "/logo.svg\"");
+        expect(d, plus(BASE, "BIMI-ASSETS"));
+    }
+
+    private AssetServer.Asset vmc(String domain, Instant notAfter) throws Exception {
+        return AssetServer.Asset.ok("application/pem-certificate-chain", RulesPki.markCertificatePem(ca, domain, NOW.minus(Duration.ofDays(30)), notAfter)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    static String svg(String baseProfile, String size, String content) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.2\" baseProfile=\""
+                + baseProfile + "\" " + size + ">" + content + "</svg>\n";
     }
 
     /**
