@@ -26,6 +26,9 @@ import org.mailward.check.DomainReport;
 import org.mailward.check.Finding;
 import org.mailward.check.Severity;
 import org.mailward.check.TrustStores;
+import org.mailward.dns.CachingResolver;
+import org.mailward.dns.CountingResolver;
+import org.mailward.dns.QueryStats;
 import org.mailward.dns.Resolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -127,6 +130,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--uk-central-reporting", paramLabel = "on|off", description = "Check for the UK central reporting addresses (default: ${DEFAULT-VALUE}).")
     String ukCentralReporting = "on";
 
+    @Option(names = "--stats", description = "At the end, print DNS statistics to stderr: queries sent (per domain), distinct questions, questions repeated within their TTL, per type and answer status.")
+    boolean stats;
+
     @Mixin
     DnsOptions dns;
 
@@ -155,7 +161,14 @@ public final class CheckCommand implements Callable<Integer> {
             err.println("resume: " + (todo.size() - remaining.size()) + " domain(s) already in " + output.getFileName() + ", " + remaining.size() + " to check");
         }
         Clock clock = time.clock();
-        CheckConfig.Builder b = CheckConfig.builder(dns.resolver(clock)).resolverLabel(dns.resolvers.isEmpty()
+        // --stats counts what really goes out: below the shared cache, so a cache hit is not a query
+        CountingResolver sent = new CountingResolver(dns.uncached());
+        CachingResolver cache = new CachingResolver(sent, clock);
+        QueryStats queryStats = new QueryStats(Clock.systemUTC(), cache::lifetime);
+        if (stats) {
+            sent.observe(queryStats);
+        }
+        CheckConfig.Builder b = CheckConfig.builder(cache).resolverLabel(dns.resolvers.isEmpty()
                         ? (dns.zones.isEmpty() ? "system resolver" : "zone files") : String.join(",", dns.resolvers))
                 .clock(clock).smtpPort(smtpPort).httpsPort(httpsPort).probeSmtp(!noSmtp).egressVerified(egressVerified)
                 .nonSending(nonSending).approvedMx(new LinkedHashSet<>(approvedMx)).treatAsPublic(treatAsPublic)
@@ -230,6 +243,10 @@ public final class CheckCommand implements Callable<Integer> {
             err.println("checked " + remaining.size() + " domain(s) in " + secs + " s: " + counts.getOrDefault(DomainReport.Status.PASS, 0) + " pass, "
                     + counts.getOrDefault(DomainReport.Status.WARNING, 0) + " warning, " + counts.getOrDefault(DomainReport.Status.ERROR, 0)
                     + " error; " + runner.probedAddresses() + " SMTP address(es) probed");
+        }
+        if (stats) {
+            err.println(QueryStats.describe(queryStats.snapshot(), remaining.size()));
+            err.flush();
         }
         return failed[0] ? FAIL_ON_EXIT : ExitCodes.OK;
     }
