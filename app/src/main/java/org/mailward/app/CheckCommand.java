@@ -205,6 +205,7 @@ public final class CheckCommand implements Callable<Integer> {
             out.println("domain,status,id,severity,area,subject,summary,detail,fix,record");
         }
         Map<Integer, DomainReport> pending = new HashMap<>();
+        Map<String, String> failedDomains = new HashMap<>();
         int[] next = {0};
         int[] finished = {0};
         Map<DomainReport.Status, Integer> counts = new EnumMap<>(DomainReport.Status.class);
@@ -214,6 +215,7 @@ public final class CheckCommand implements Callable<Integer> {
             positions.computeIfAbsent(Resolver.normalise(remaining.get(i)), k -> new ArrayList<>()).add(i);
         }
         long start = System.nanoTime();
+        int[] internal = {0};
         runner.checkAll(remaining, concurrency, r -> {
             finished[0]++;
             counts.merge(r.status(), 1, Integer::sum);
@@ -229,7 +231,36 @@ public final class CheckCommand implements Callable<Integer> {
                 pending.put(pos, r);
             }
             while (pending.containsKey(next[0])) {
-                emit(out, pending.remove(next[0]), colour);
+                DomainReport p = pending.remove(next[0]);
+                if (p == null) {
+                    emitFailure(out, remaining.get(next[0]), failedDomains.get(Resolver.normalise(remaining.get(next[0]))));
+                } else {
+                    emit(out, p, colour);
+                }
+                next[0]++;
+            }
+            out.flush();
+        }, (domain, e) -> {
+            // A bug in one domain's check: say so on stderr (with the trace), keep the output order with an
+            // {"domain","error"} line (no status: there is no verdict), go on, and exit 1 at the end.
+            finished[0]++;
+            internal[0]++;
+            err.println("internal error checking " + domain + ": " + e);
+            e.printStackTrace(err);
+            err.flush();
+            String d = Resolver.normalise(domain);
+            DomainReport failedReport = null;
+            for (int pos : positions.getOrDefault(d, List.of())) {
+                pending.put(pos, failedReport);
+            }
+            failedDomains.put(d, e.toString());
+            while (pending.containsKey(next[0])) {
+                DomainReport r = pending.remove(next[0]);
+                if (r == null) {
+                    emitFailure(out, remaining.get(next[0]), failedDomains.get(Resolver.normalise(remaining.get(next[0]))));
+                } else {
+                    emit(out, r, colour);
+                }
                 next[0]++;
             }
             out.flush();
@@ -248,7 +279,27 @@ public final class CheckCommand implements Callable<Integer> {
             err.println(QueryStats.describe(queryStats.snapshot(), remaining.size()));
             err.flush();
         }
+        if (internal[0] > 0) {
+            err.println(internal[0] + " domain(s) could not be checked because of an internal error (see above)");
+            return ExitCodes.INTERNAL;
+        }
         return failed[0] ? FAIL_ON_EXIT : ExitCodes.OK;
+    }
+
+    /** The line of a domain whose check failed with an internal error: no status (there is no verdict). */
+    private void emitFailure(PrintWriter out, String domain, String error) {
+        String d = Resolver.normalise(domain);
+        String message = "internal error: " + error;
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("domain", d);
+            m.put("error", message);
+            out.println(Json.write(m));
+        } else if (csv) {
+            out.println(csvRow(d, "", "", "", "", "", message, "", "", ""));
+        } else {
+            out.println(d + ": " + message);
+        }
     }
 
     private void emit(PrintWriter out, DomainReport r, boolean colour) {
@@ -398,13 +449,13 @@ public final class CheckCommand implements Callable<Integer> {
             if (line.startsWith("{")) {
                 try {
                     var node = Json.MAPPER.readTree(line);
-                    if (node.hasNonNull("domain")) {
+                    if (node.hasNonNull("domain") && !node.has("error")) {
                         s.add(Resolver.normalise(node.get("domain").asText()));
                     }
                 } catch (IOException e) {
                     // a line cut by an interrupted run: that domain is checked again
                 }
-            } else if (!line.startsWith("domain,") && line.contains(",")) {
+            } else if (!line.startsWith("domain,") && line.contains(",") && !line.matches("[^,]*,,.*")) {
                 s.add(Resolver.normalise(line.substring(0, line.indexOf(','))));
             }
         }
