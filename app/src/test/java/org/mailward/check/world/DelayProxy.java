@@ -9,12 +9,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -34,6 +35,10 @@ public final class DelayProxy implements AutoCloseable {
     private final String deadSuffix;
     private final long seed;
     private final DatagramSocket udp;
+    private final DatagramSocket upstreamUdp;
+    private final Pending[] pending = new Pending[65536];
+    private int nextId;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ServerSocket tcp;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final LongAdder forwarded = new LongAdder();
@@ -48,7 +53,10 @@ public final class DelayProxy implements AutoCloseable {
         this.tcp = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
         this.udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.getLocalPort()));
         udp.setReceiveBufferSize(1 << 20);
-        threads.submit(this::udpLoop);
+        this.upstreamUdp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        upstreamUdp.setReceiveBufferSize(1 << 20);
+        Thread.ofPlatform().daemon().name("dns-proxy-udp").start(this::udpLoop);
+        Thread.ofPlatform().daemon().name("dns-proxy-upstream").start(this::upstreamLoop);
         threads.submit(this::tcpLoop);
     }
 
@@ -112,6 +120,11 @@ public final class DelayProxy implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * UDP: one upstream socket for every question. Each forwarded question gets a fresh 16-bit ID (RFC 1035 4.1.1)
+     * mapped back to the client's ID and address when knot answers; held questions wait on a scheduler, not on a
+     * thread each. (A socket and a thread per question cost as much CPU as the checker itself.)
+     */
     private void udpLoop() {
         byte[] buf = new byte[4096];
         while (!udp.isClosed()) {
@@ -122,36 +135,69 @@ public final class DelayProxy implements AutoCloseable {
                 return;
             }
             byte[] query = Arrays.copyOf(p.getData(), p.getLength());
-            InetAddress from = p.getAddress();
-            int fromPort = p.getPort();
-            threads.submit(() -> answerUdp(query, from, fromPort));
+            InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
+            long delay = delayFor(query, query.length);
+            if (delay < 0 || query.length < 12) {
+                dropped.increment();
+            } else if (delay > 0) {
+                delayed.increment();
+                scheduler.schedule(() -> forwardUdp(query, from), delay, TimeUnit.MILLISECONDS);
+            } else {
+                forwardUdp(query, from);
+            }
         }
     }
 
-    private void answerUdp(byte[] query, InetAddress from, int fromPort) {
+    private record Pending(int clientId, InetSocketAddress client) {
+    }
+
+    private void forwardUdp(byte[] query, InetSocketAddress client) {
+        int clientId = (query[0] & 0xff) << 8 | (query[1] & 0xff);
+        int id;
+        synchronized (pending) {
+            id = nextId;
+            for (int tries = 0; pending[id] != null && tries < 65536; tries++) {
+                id = (id + 1) & 0xffff;
+            }
+            nextId = (id + 1) & 0xffff;
+            // a slot whose answer never came is reused after a full turn of the ID space
+            pending[id] = new Pending(clientId, client);
+        }
+        byte[] q = query.clone();
+        q[0] = (byte) (id >> 8);
+        q[1] = (byte) id;
         try {
-            long delay = delayFor(query, query.length);
-            if (delay < 0) {
-                dropped.increment();
+            upstreamUdp.send(new DatagramPacket(q, q.length, upstream));
+        } catch (IOException e) {
+            // closing
+        }
+    }
+
+    private void upstreamLoop() {
+        byte[] buf = new byte[65535];
+        while (!upstreamUdp.isClosed()) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                upstreamUdp.receive(p);
+                if (p.getLength() < 12) {
+                    continue;
+                }
+                int id = (buf[0] & 0xff) << 8 | (buf[1] & 0xff);
+                Pending to;
+                synchronized (pending) {
+                    to = pending[id];
+                    pending[id] = null;
+                }
+                if (to == null) {
+                    continue;
+                }
+                buf[0] = (byte) (to.clientId() >> 8);
+                buf[1] = (byte) to.clientId();
+                forwarded.increment();
+                udp.send(new DatagramPacket(buf, p.getLength(), to.client()));
+            } catch (IOException e) {
                 return;
             }
-            if (delay > 0) {
-                delayed.increment();
-                Thread.sleep(delay);
-            }
-            try (DatagramSocket s = new DatagramSocket()) {
-                s.setSoTimeout(3000);
-                s.send(new DatagramPacket(query, query.length, upstream));
-                byte[] buf = new byte[65535];
-                DatagramPacket resp = new DatagramPacket(buf, buf.length);
-                s.receive(resp);
-                forwarded.increment();
-                udp.send(new DatagramPacket(buf, resp.getLength(), from, fromPort));
-            }
-        } catch (SocketTimeoutException e) {
-            // upstream silent: the client times out too
-        } catch (IOException | InterruptedException e) {
-            // proxy closing
         }
     }
 
@@ -207,6 +253,8 @@ public final class DelayProxy implements AutoCloseable {
     @Override
     public void close() {
         udp.close();
+        upstreamUdp.close();
+        scheduler.shutdownNow();
         try {
             tcp.close();
         } catch (IOException e) {
