@@ -26,6 +26,9 @@ import org.mailward.check.DomainReport;
 import org.mailward.check.Finding;
 import org.mailward.check.Severity;
 import org.mailward.check.TrustStores;
+import org.mailward.dns.CachingResolver;
+import org.mailward.dns.CountingResolver;
+import org.mailward.dns.QueryStats;
 import org.mailward.dns.Resolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -148,6 +151,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "JDBC_URL", description = "As --data, from this database URL.")
     String reportsDb;
 
+    @Option(names = "--stats", description = "At the end, print DNS statistics to stderr: queries sent (per domain), distinct questions, questions repeated within their TTL, per type and answer status.")
+    boolean stats;
+
     @Mixin
     DnsOptions dns;
 
@@ -176,7 +182,14 @@ public final class CheckCommand implements Callable<Integer> {
             err.println("resume: " + (todo.size() - remaining.size()) + " domain(s) already in " + output.getFileName() + ", " + remaining.size() + " to check");
         }
         Clock clock = time.clock();
-        CheckConfig.Builder b = CheckConfig.builder(dns.resolver(clock)).resolverLabel(dns.resolvers.isEmpty()
+        // --stats counts what really goes out: below the shared cache, so a cache hit is not a query
+        CountingResolver sent = new CountingResolver(dns.uncached());
+        CachingResolver cache = new CachingResolver(sent, clock);
+        QueryStats queryStats = new QueryStats(Clock.systemUTC(), cache::lifetime);
+        if (stats) {
+            sent.observe(queryStats);
+        }
+        CheckConfig.Builder b = CheckConfig.builder(cache).resolverLabel(dns.resolvers.isEmpty()
                         ? (dns.zones.isEmpty() ? "system resolver" : "zone files") : String.join(",", dns.resolvers))
                 .clock(clock).smtpPort(smtpPort).httpsPort(httpsPort).probeSmtp(!noSmtp).egressVerified(egressVerified)
                 .nonSending(nonSending).approvedMx(new LinkedHashSet<>(approvedMx)).treatAsPublic(treatAsPublic)
@@ -239,6 +252,7 @@ public final class CheckCommand implements Callable<Integer> {
             out.println("domain,status,id,severity,area,subject,summary,detail,fix,record");
         }
         Map<Integer, DomainReport> pending = new HashMap<>();
+        Map<String, String> failedDomains = new HashMap<>();
         int[] next = {0};
         int[] finished = {0};
         Map<DomainReport.Status, Integer> counts = new EnumMap<>(DomainReport.Status.class);
@@ -248,6 +262,7 @@ public final class CheckCommand implements Callable<Integer> {
             positions.computeIfAbsent(Resolver.normalise(remaining.get(i)), k -> new ArrayList<>()).add(i);
         }
         long start = System.nanoTime();
+        int[] internal = {0};
         try {
             runner.checkAll(remaining, concurrency, r -> {
                 finished[0]++;
@@ -264,7 +279,36 @@ public final class CheckCommand implements Callable<Integer> {
                     pending.put(pos, r);
                 }
                 while (pending.containsKey(next[0])) {
-                    emit(out, pending.remove(next[0]), colour);
+                    DomainReport p = pending.remove(next[0]);
+                    if (p == null) {
+                        emitFailure(out, remaining.get(next[0]), failedDomains.get(Resolver.normalise(remaining.get(next[0]))));
+                    } else {
+                        emit(out, p, colour);
+                    }
+                    next[0]++;
+                }
+                out.flush();
+            }, (domain, e) -> {
+                // A bug in one domain's check: say so on stderr (with the trace), keep the output order with an
+                // {"domain","error"} line (no status: there is no verdict), go on, and exit 1 at the end.
+                finished[0]++;
+                internal[0]++;
+                err.println("internal error checking " + domain + ": " + e);
+                e.printStackTrace(err);
+                err.flush();
+                String d = Resolver.normalise(domain);
+                DomainReport failedReport = null;
+                for (int pos : positions.getOrDefault(d, List.of())) {
+                    pending.put(pos, failedReport);
+                }
+                failedDomains.put(d, e.toString());
+                while (pending.containsKey(next[0])) {
+                    DomainReport r = pending.remove(next[0]);
+                    if (r == null) {
+                        emitFailure(out, remaining.get(next[0]), failedDomains.get(Resolver.normalise(remaining.get(next[0]))));
+                    } else {
+                        emit(out, r, colour);
+                    }
                     next[0]++;
                 }
                 out.flush();
@@ -284,7 +328,31 @@ public final class CheckCommand implements Callable<Integer> {
                     + counts.getOrDefault(DomainReport.Status.WARNING, 0) + " warning, " + counts.getOrDefault(DomainReport.Status.ERROR, 0)
                     + " error; " + runner.probedAddresses() + " SMTP address(es) probed");
         }
+        if (stats) {
+            err.println(QueryStats.describe(queryStats.snapshot(), remaining.size()));
+            err.flush();
+        }
+        if (internal[0] > 0) {
+            err.println(internal[0] + " domain(s) could not be checked because of an internal error (see above)");
+            return ExitCodes.INTERNAL;
+        }
         return failed[0] ? FAIL_ON_EXIT : ExitCodes.OK;
+    }
+
+    /** The line of a domain whose check failed with an internal error: no status (there is no verdict). */
+    private void emitFailure(PrintWriter out, String domain, String error) {
+        String d = Resolver.normalise(domain);
+        String message = "internal error: " + error;
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("domain", d);
+            m.put("error", message);
+            out.println(Json.write(m));
+        } else if (csv) {
+            out.println(csvRow(d, "", "", "", "", "", message, "", "", ""));
+        } else {
+            out.println(d + ": " + message);
+        }
     }
 
     private void emit(PrintWriter out, DomainReport r, boolean colour) {
@@ -434,13 +502,13 @@ public final class CheckCommand implements Callable<Integer> {
             if (line.startsWith("{")) {
                 try {
                     var node = Json.MAPPER.readTree(line);
-                    if (node.hasNonNull("domain")) {
+                    if (node.hasNonNull("domain") && !node.has("error")) {
                         s.add(Resolver.normalise(node.get("domain").asText()));
                     }
                 } catch (IOException e) {
                     // a line cut by an interrupted run: that domain is checked again
                 }
-            } else if (!line.startsWith("domain,") && line.contains(",")) {
+            } else if (!line.startsWith("domain,") && line.contains(",") && !line.matches("[^,]*,,.*")) {
                 s.add(Resolver.normalise(line.substring(0, line.indexOf(','))));
             }
         }

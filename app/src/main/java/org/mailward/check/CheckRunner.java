@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.mailward.check.probe.PolicyFetcher;
 import org.mailward.check.probe.ProbeCache;
@@ -63,6 +64,7 @@ public final class CheckRunner {
         List<Finding> findings = new ArrayList<>(GeneralChecks.domainMissing(ev));
         List<String> manual = List.of();
         if (findings.isEmpty()) {
+            ev.prefetch();
             for (AreaCheck area : areas) {
                 findings.addAll(area.check(ev, List.copyOf(findings)));
             }
@@ -76,10 +78,11 @@ public final class CheckRunner {
 
     /**
      * Checks every domain with at most {@code concurrency} in flight; {@code sink} receives each report as it
-     * finishes (called from several threads, one call at a time). A bug in one domain's check becomes an internal
-     * error for that domain only.
+     * finishes (called from several threads, one call at a time). A bug in one domain's check is passed to
+     * {@code failed} (same locking) for that domain only; the batch goes on.
      */
-    public void checkAll(List<String> domains, int concurrency, Consumer<DomainReport> sink) throws InterruptedException {
+    public void checkAll(List<String> domains, int concurrency, Consumer<DomainReport> sink, BiConsumer<String, Throwable> failed)
+            throws InterruptedException {
         Semaphore permits = new Semaphore(Math.max(1, concurrency));
         Object lock = new Object();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -87,7 +90,15 @@ public final class CheckRunner {
                 permits.acquire();
                 ex.submit(() -> {
                     try {
-                        DomainReport r = check(d);
+                        DomainReport r;
+                        try {
+                            r = check(d);
+                        } catch (RuntimeException | Error e) {
+                            synchronized (lock) {
+                                failed.accept(d, e);
+                            }
+                            return null;
+                        }
                         synchronized (lock) {
                             sink.accept(r);
                         }
@@ -97,6 +108,17 @@ public final class CheckRunner {
                     return null;
                 });
             }
+        }
+    }
+
+    /** As above; a domain whose check fails with a bug is reported as an {@link IllegalStateException} at the end. */
+    public void checkAll(List<String> domains, int concurrency, Consumer<DomainReport> sink) throws InterruptedException {
+        List<Throwable> errors = new ArrayList<>();
+        checkAll(domains, concurrency, sink, (d, e) -> errors.add(new IllegalStateException("checking " + d + ": " + e, e)));
+        if (!errors.isEmpty()) {
+            IllegalStateException first = (IllegalStateException) errors.get(0);
+            errors.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
         }
     }
 

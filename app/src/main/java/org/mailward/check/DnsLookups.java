@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mailward.dns.DnsAnswer;
 import org.mailward.dns.DnsRecord;
@@ -24,8 +26,10 @@ public final class DnsLookups {
     private final Resolver resolver;
     private final String source;
     private final Clock clock;
-    private final Map<Key, DnsAnswer> answers = new ConcurrentHashMap<>();
+    private final Map<Key, CompletableFuture<DnsAnswer>> answers = new ConcurrentHashMap<>();
     private final Map<Key, Evidence> evidence = new ConcurrentHashMap<>();
+    /** The questions a rule asked (prefetched answers nobody used are not evidence and never inconclusive). */
+    private final Set<Key> used = ConcurrentHashMap.newKeySet();
 
     public DnsLookups(Resolver resolver, String source, Clock clock) {
         this.resolver = resolver;
@@ -35,17 +39,49 @@ public final class DnsLookups {
 
     public DnsAnswer query(String name, RecordType type) {
         Key key = new Key(Resolver.normalise(name), type);
-        return answers.computeIfAbsent(key, k -> {
-            DnsAnswer a;
-            try {
-                a = resolver.query(k.name(), k.type());
-            } catch (RuntimeException e) {
-                // The Resolver contract says it never throws for DNS outcomes; a bug below must not kill the check.
-                a = DnsAnswer.servfail(k.name(), k.type(), "resolver error: " + e);
+        used.add(key);
+        CompletableFuture<DnsAnswer> f = answers.get(key);
+        if (f == null) {
+            CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
+            f = answers.putIfAbsent(key, mine);
+            if (f == null) {
+                ask(key, mine);
+                f = mine;
             }
-            evidence.put(k, toEvidence(a));
-            return a;
-        });
+        }
+        return f.join();
+    }
+
+    /**
+     * Starts the given questions in parallel (one virtual thread each) so that later {@link #query} calls find them
+     * answered: a domain's independent questions then cost one round trip instead of one each. Only questions the
+     * check is about to ask should be prefetched; one that no rule asks is still sent, but is neither evidence nor
+     * inconclusive.
+     */
+    public void prefetch(List<Question> questions) {
+        for (Question q : questions) {
+            Key key = new Key(Resolver.normalise(q.name()), q.type());
+            CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
+            if (answers.putIfAbsent(key, mine) == null) {
+                Thread.ofVirtual().name("dns-prefetch").start(() -> ask(key, mine));
+            }
+        }
+    }
+
+    /** A question to prefetch. */
+    public record Question(String name, RecordType type) {
+    }
+
+    private void ask(Key k, CompletableFuture<DnsAnswer> into) {
+        DnsAnswer a;
+        try {
+            a = resolver.query(k.name(), k.type());
+        } catch (RuntimeException e) {
+            // The Resolver contract says it never throws for DNS outcomes; a bug below must not kill the check.
+            a = DnsAnswer.servfail(k.name(), k.type(), "resolver error: " + e);
+        }
+        evidence.put(k, toEvidence(a));
+        into.complete(a);
     }
 
     /** The evidence of one answer already asked (or asks it). */
@@ -54,10 +90,11 @@ public final class DnsLookups {
         return evidence.get(new Key(Resolver.normalise(name), type));
     }
 
-    /** Every answer whose status is SERVFAIL or TIMEOUT, in no particular order. */
+    /** Every answer whose status is SERVFAIL or TIMEOUT among the questions asked, in no particular order. */
     public List<DnsAnswer> failures() {
         List<DnsAnswer> out = new ArrayList<>();
-        for (DnsAnswer a : answers.values()) {
+        for (Key k : used) {
+            DnsAnswer a = answers.get(k).join();
             if (a.status().isError()) {
                 out.add(a);
             }
@@ -66,8 +103,9 @@ public final class DnsLookups {
         return out;
     }
 
+    /** The number of distinct questions the check asked. */
     public int questions() {
-        return answers.size();
+        return used.size();
     }
 
     private Evidence toEvidence(DnsAnswer a) {

@@ -125,12 +125,37 @@ public final class DomainEvidence {
         return Optional.empty();
     }
 
+    /**
+     * Starts, in parallel, the questions every check of an existing domain asks (DMARC, SPF, MX, DKIM selectors,
+     * MTA-STS, TLS-RPT), so the areas find them answered instead of waiting one round trip per question. Called once
+     * the domain is known to exist (its SOA question is not NXDOMAIN), so a missing domain costs one question.
+     */
+    public void prefetch() {
+        List<DnsLookups.Question> qs = new ArrayList<>();
+        qs.add(new DnsLookups.Question("_dmarc." + domain, RecordType.TXT));
+        qs.add(new DnsLookups.Question(domain, RecordType.TXT));
+        qs.add(new DnsLookups.Question(domain, RecordType.MX));
+        qs.add(new DnsLookups.Question(DkimChecks.wildcardProbe(domain), RecordType.TXT));
+        java.util.LinkedHashSet<String> selectors = new java.util.LinkedHashSet<>(config.dkimSelectors());
+        if (config.probeDkim()) {
+            selectors.addAll(DkimChecks.PROBES);
+        }
+        selectors.forEach(sel -> qs.add(new DnsLookups.Question(sel + "._domainkey." + domain, RecordType.TXT)));
+        qs.add(new DnsLookups.Question("_mta-sts." + domain, RecordType.TXT));
+        qs.add(new DnsLookups.Question("_smtp._tls." + domain, RecordType.TXT));
+        dns.prefetch(qs);
+    }
+
     private List<MailHost> gatherHosts() {
         Map<String, int[]> seen = new LinkedHashMap<>();
         mx().recordsOf(DnsRecord.Mx.class).stream()
                 .sorted((x, y) -> Integer.compare(x.preference(), y.preference()))
                 .filter(r -> !r.exchange().isEmpty())
                 .forEach(r -> seen.computeIfAbsent(r.exchange(), k -> new int[] {r.preference(), 0})[1]++);
+        // every host's A and AAAA questions at once (the loop below asks each of them)
+        dns.prefetch(seen.keySet().stream().limit(50).filter(h -> !h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") && !h.contains(":"))
+                .flatMap(h -> java.util.stream.Stream.of(new DnsLookups.Question(h, RecordType.A), new DnsLookups.Question(h, RecordType.AAAA)))
+                .toList());
         List<MailHost> out = new ArrayList<>();
         // Bounded: a hostile MX RRset of thousands of hosts is checked on its first 50 hosts only.
         seen.entrySet().stream().limit(50).forEach(e -> {

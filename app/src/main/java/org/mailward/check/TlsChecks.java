@@ -64,7 +64,8 @@ public final class TlsChecks implements AreaCheck {
         return sb.toString();
     }
 
-    private List<Finding> checkAddress(DomainEvidence ev, ProbedAddress p) {
+    /** The rules of one greeted address (package-private for tests). */
+    List<Finding> checkAddress(DomainEvidence ev, ProbedAddress p) {
         List<Finding> out = new ArrayList<>();
         SmtpProbeResult r = p.result();
         String s = p.subject();
@@ -161,7 +162,9 @@ public final class TlsChecks implements AreaCheck {
             out.add(Finding.of(Rule.TLS_NO_SERVER_PREFERENCE, s)
                     .summary(followsClient ? s + " follows the client's order: offered weak-first it picks " + rev.get().cipherSuite()
                             : s + " prefers " + fwd.get().cipherSuite() + " although good suites are available")
-                    .detail("good-first offer: " + fwd.get().cipherSuite() + "; weak-first offer: " + rev.get().cipherSuite())
+                    // the weak-first handshake may have failed (e.g. timed out): prefersWeak needs only the good-first one
+                    .detail("good-first offer: " + fwd.get().cipherSuite() + "; weak-first offer: "
+                            + rev.map(Handshake::cipherSuite).orElse("not completed"))
                     .why("Clients with poor preferences get a weak suite although a good one is available.").evidence(hsEv).build());
         }
         List<Evidence> rawEv = rawEvidence(r, now);

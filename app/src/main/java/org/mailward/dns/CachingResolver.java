@@ -67,15 +67,9 @@ public final class CachingResolver implements Resolver {
     @Override
     public DnsAnswer query(String name, RecordType type) {
         Key key = new Key(Resolver.normalise(name), type);
-        long now = clock.millis();
-        synchronized (entries) {
-            Entry e = entries.get(key);
-            if (e != null) {
-                if (e.expiresAtMillis > now) {
-                    return e.answer;
-                }
-                entries.remove(key);
-            }
+        DnsAnswer hit = cached(key);
+        if (hit != null) {
+            return hit;
         }
         CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
         CompletableFuture<DnsAnswer> existing = inFlight.putIfAbsent(key, mine);
@@ -83,6 +77,13 @@ public final class CachingResolver implements Resolver {
             return existing.join();
         }
         try {
+            // Another caller may have finished the same lookup between the miss above and claiming the slot: its
+            // answer is in the cache now, and asking again would repeat a question within its TTL.
+            hit = cached(key);
+            if (hit != null) {
+                mine.complete(hit);
+                return hit;
+            }
             DnsAnswer answer = delegate.query(name, type);
             long ttlMillis = lifetime(answer).toMillis();
             if (ttlMillis > 0) {
@@ -100,7 +101,23 @@ public final class CachingResolver implements Resolver {
         }
     }
 
-    private Duration lifetime(DnsAnswer answer) {
+    /** The unexpired cached answer, or null. */
+    private DnsAnswer cached(Key key) {
+        long now = clock.millis();
+        synchronized (entries) {
+            Entry e = entries.get(key);
+            if (e != null) {
+                if (e.expiresAtMillis > now) {
+                    return e.answer;
+                }
+                entries.remove(key);
+            }
+        }
+        return null;
+    }
+
+    /** How long this cache keeps {@code answer} (its TTL, negative TTL or the error lifetime, capped). */
+    public Duration lifetime(DnsAnswer answer) {
         return switch (answer.status()) {
             case RECORDS -> min(Duration.ofSeconds(answer.minTtl()), maxTtl);
             case NXDOMAIN, NODATA -> min(answer.negativeTtl() > 0 ? Duration.ofSeconds(answer.negativeTtl()) : defaultNegativeTtl, maxNegativeTtl);

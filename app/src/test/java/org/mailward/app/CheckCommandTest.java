@@ -90,4 +90,28 @@ class CheckCommandTest {
         run(ExitCodes.USAGE, "check");
         run(ExitCodes.USAGE, "check", "bad domain!");
     }
+
+    @Test
+    void statsGoToStderrAndLeaveJsonUnchanged() throws Exception {
+        Path list = dir.resolve("domains.txt");
+        Files.writeString(list, "nomx.example\nnullmx.example\ngood.example\nmissing.example\n");
+        String zoneFile = zone().toString();
+        String[] plain = run(0, "check", "--from-file", list.toString(), "--json", "--no-smtp", "--zone", zoneFile, "--at", "2026-06-01T00:00:00Z");
+        String[] withStats = run(0, "check", "--from-file", list.toString(), "--json", "--no-smtp", "--zone", zoneFile, "--at", "2026-06-01T00:00:00Z", "--stats");
+        assertThat(withStats[0]).isEqualTo(plain[0]);
+        assertThat(plain[1]).doesNotContain("dns: ");
+        var m = java.util.regex.Pattern.compile("dns: (\\d+) queries sent \\(([0-9.]+) per domain\\), (\\d+) distinct questions, (\\d+) repeated within TTL")
+                .matcher(withStats[1]);
+        assertThat(m.find()).as(withStats[1]).isTrue();
+        long sent = Long.parseLong(m.group(1));
+        long asked = 0;
+        for (String line : withStats[0].trim().split("\n")) {
+            asked += Json.MAPPER.readTree(line).get("dnsQuestions").asLong();
+        }
+        // one shared cache: every question goes out once, and questions shared by several domains (the DMARC tree
+        // walk up to _dmarc.example) go out once for all of them
+        assertThat(sent).isEqualTo(Long.parseLong(m.group(3))).isPositive().isLessThan(asked);
+        assertThat(m.group(4)).isEqualTo("0");
+        assertThat(Double.parseDouble(m.group(2))).isEqualTo(sent / 4.0, org.assertj.core.data.Offset.offset(0.051));
+    }
 }

@@ -94,4 +94,40 @@ class CachingResolverTest {
         }
         assertThat(upstream.count()).isEqualTo(1);
     }
+
+    /**
+     * A caller that missed the cache just as another caller finished the same lookup must take the cached answer,
+     * not ask again (the window between the cache miss and claiming the in-flight slot). Stress: many platform
+     * threads ask the same fresh questions in the same order against an instant upstream; every question must reach
+     * the upstream exactly once.
+     */
+    @Test
+    void aLookupFinishingBetweenMissAndClaimIsNotRepeated() throws Exception {
+        MutableClock clock = new MutableClock();
+        Resolver instant = (name, type) -> DnsAnswer.nodata(name, type).withNegativeTtl(600);
+        QueryStats stats = new QueryStats(clock, a -> Duration.ofSeconds(600));
+        CountingResolver upstream = new CountingResolver(instant).observe(stats);
+        CachingResolver cache = new CachingResolver(upstream, clock);
+        int questions = 20_000;
+        int threads = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < questions; i++) {
+                        cache.query("q" + i + ".test", RecordType.TXT);
+                    }
+                    return null;
+                }));
+            }
+            for (var f : futures) {
+                f.get();
+            }
+        }
+        assertThat(stats.snapshot().repeatedWithinTtl()).isZero();
+        assertThat(upstream.count()).isEqualTo(questions);
+        assertThat(stats.snapshot().distinct()).isEqualTo(questions);
+    }
 }

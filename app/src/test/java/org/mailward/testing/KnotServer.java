@@ -61,8 +61,9 @@ public final class KnotServer implements AutoCloseable {
         conf.append("zone:\n");
         for (Map.Entry<String, String> z : zones.entrySet()) {
             String apex = z.getKey().endsWith(".") ? z.getKey().substring(0, z.getKey().length() - 1) : z.getKey();
-            Path file = dir.resolve(apex + ".zone");
-            Files.writeString(file, withSoa(apex, z.getValue()), StandardCharsets.UTF_8);
+            // the root zone ("." or "") is written as root.zone (a benchmark serves it so every other name is NXDOMAIN)
+            Path file = dir.resolve((apex.isEmpty() ? "root" : apex) + ".zone");
+            Files.writeString(file, apex.isEmpty() ? z.getValue() : withSoa(apex, z.getValue()), StandardCharsets.UTF_8);
             conf.append("  - domain: ").append(apex).append(".\n    file: \"").append(file).append("\"\n")
                     .append("    zonefile-sync: -1\n    journal-content: none\n");
         }
