@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,7 +18,6 @@ import javax.xml.validation.Validator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mailward.auth.dmarc.psl.PublicSuffixList;
@@ -44,23 +42,23 @@ import org.mailward.testing.GatewayEventRows;
 import org.mailward.testing.SmtpSink;
 
 /**
- * Receiver-side report generation end to end on H2: gateway event rows in, reports out; the reports validate
+ * Receiver-side report generation end to end on a store (H2 and PostgreSQL subclasses): gateway event rows in, reports out; the reports validate
  * against the schemas, come back through our own ingest with the rows' totals, go only to authorised destinations
  * within their size limits, and are sent to a local SMTP sink.
  */
-class ReportGenerationTest {
+abstract class ReportGenerationContract {
 
     static final ReporterIdentity ME = new ReporterIdentity("Receiver Test Org", "dmarc-reports@receiver.test", "receiver.test");
     static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(GatewayEventRows.END + 3600), ZoneOffset.UTC);
 
-    @TempDir
-    Path dir;
-
     Database db;
+
+    /** A new, empty, migrated store. */
+    abstract Database openFresh() throws Exception;
 
     @BeforeEach
     void open() throws Exception {
-        db = Database.openH2(dir);
+        db = openFresh();
         GatewayEventRows.insertSampleDay(db);
     }
 
