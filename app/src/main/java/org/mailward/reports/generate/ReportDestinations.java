@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.mailward.auth.dmarc.DiscoveryMode;
 import org.mailward.auth.dmarc.DmarcOptions;
+import org.mailward.auth.dmarc.DmarcRecordParse;
+import org.mailward.auth.dmarc.DmarcRecordParser;
 import org.mailward.auth.dmarc.PolicyDiscovery;
 import org.mailward.auth.dmarc.PolicyDiscovery.Level;
 import org.mailward.auth.dmarc.ReportUri;
@@ -26,7 +28,8 @@ import org.mailward.records.TlsRptRecord;
  * <p>DMARC (RFC 7489 7.1, "Verifying External Destinations"): a mailto: destination whose host is not in the
  * policy domain's Organizational Domain (PSL, RFC 7489 3.2) is used only when
  * {@code <policy-domain>._report._dmarc.<destination-host>} has a TXT record starting with {@code v=DMARC1}; no such
- * record, or a DNS error, refuses it. Other schemes than mailto: are refused (RFC 7489 defines only mailto: for
+ * record, or a DNS error, refuses it; a {@code rua} in that record replaces the destination with its URIs at the same
+ * host. Other schemes than mailto: are refused (RFC 7489 defines only mailto: for
  * delivery). TLS-RPT has no such check (RFC 8460 3); its mailto: and https: URIs are used as published.
  */
 public final class ReportDestinations {
@@ -76,37 +79,60 @@ public final class ReportDestinations {
         String policyOrg = discovery.organizationalDomain(policyDomain).domain();
         List<Destination> out = new ArrayList<>();
         for (ReportUri u : uris) {
-            out.add(dmarcDestination(policyDomain, policyOrg, u, discovery));
+            out.addAll(dmarcDestination(policyDomain, policyOrg, u, discovery));
         }
         return new Lookup(out, notes);
     }
 
-    private Destination dmarcDestination(String policyDomain, String policyOrg, ReportUri u, PolicyDiscovery discovery) {
+    private List<Destination> dmarcDestination(String policyDomain, String policyOrg, ReportUri u, PolicyDiscovery discovery) {
         if (!u.scheme().equals("mailto")) {
-            return Destination.refuse(u.uri(), "", u.maxBytes(), "scheme '" + u.scheme() + "' not supported: only mailto: (RFC 7489 6.2)");
+            return List.of(Destination.refuse(u.uri(), "", u.maxBytes(), "scheme '" + u.scheme() + "' not supported: only mailto: (RFC 7489 6.2)"));
         }
         Optional<String> mailbox = mailbox(u.uri());
         if (mailbox.isEmpty()) {
-            return Destination.refuse(u.uri(), "", u.maxBytes(), "not a usable mailto: address");
+            return List.of(Destination.refuse(u.uri(), "", u.maxBytes(), "not a usable mailto: address"));
         }
-        String host = mailbox.get().substring(mailbox.get().lastIndexOf('@') + 1);
+        String host = host(mailbox.get());
         String hostOrg = discovery.organizationalDomain(host).domain();
         if (hostOrg.equals(policyOrg)) {
-            return Destination.accept(u.uri(), mailbox.get(), u.maxBytes(), "same Organizational Domain (" + policyOrg + ")");
+            return List.of(Destination.accept(u.uri(), mailbox.get(), u.maxBytes(), "same Organizational Domain (" + policyOrg + ")"));
         }
         // RFC 7489 7.1 steps 1-6
         String name = policyDomain + "._report._dmarc." + host;
         DnsAnswer answer = resolver.query(name, RecordType.TXT);
         if (answer.status().isError()) {
-            return Destination.refuse(u.uri(), mailbox.get(), u.maxBytes(), "external destination: " + name + " TXT: "
-                    + answer.status() + " (DNS error; not authorised, RFC 7489 7.1)");
+            return List.of(Destination.refuse(u.uri(), mailbox.get(), u.maxBytes(), "external destination: " + name + " TXT: "
+                    + answer.status() + " (DNS error; not authorised, RFC 7489 7.1)"));
         }
-        if (answer.status() == DnsStatus.RECORDS && answer.texts().stream().anyMatch(t -> DMARC1.matcher(t).matches())) {
-            return Destination.accept(u.uri(), mailbox.get(), u.maxBytes(), "external destination authorised by " + name
-                    + " (RFC 7489 7.1)");
+        List<String> records = answer.status() == DnsStatus.RECORDS
+                ? answer.texts().stream().filter(t -> DMARC1.matcher(t).matches()).toList() : List.of();
+        if (records.isEmpty()) {
+            return List.of(Destination.refuse(u.uri(), mailbox.get(), u.maxBytes(), "external destination not authorised: no v=DMARC1 TXT record at "
+                    + name + " (RFC 7489 7.1)"));
         }
-        return Destination.refuse(u.uri(), mailbox.get(), u.maxBytes(), "external destination not authorised: no v=DMARC1 TXT record at "
-                + name + " (RFC 7489 7.1)");
+        // RFC 7489 7.1: a rua in the authorising record replaces the destination, but only with URIs of the same
+        // destination host (no loops, no redirection to a third party)
+        if (records.size() == 1 && DmarcRecordParser.parse(records.get(0)) instanceof DmarcRecordParse.Valid v
+                && !v.record().aggregateUris().isEmpty()) {
+            List<Destination> out = new ArrayList<>();
+            for (ReportUri r : v.record().aggregateUris()) {
+                Optional<String> box = r.scheme().equals("mailto") ? mailbox(r.uri()) : Optional.empty();
+                if (box.isPresent() && host(box.get()).equals(host)) {
+                    out.add(Destination.accept(r.uri(), box.get(), r.maxBytes(), "replaces " + u.uri() + " as the rua of the authorising record "
+                            + name + " (RFC 7489 7.1)"));
+                } else {
+                    out.add(Destination.refuse(r.uri(), box.orElse(""), r.maxBytes(), "rua of " + name + " is not a mailto: address at "
+                            + host + "; ignored (RFC 7489 7.1)"));
+                }
+            }
+            return out;
+        }
+        return List.of(Destination.accept(u.uri(), mailbox.get(), u.maxBytes(), "external destination authorised by " + name
+                + " (RFC 7489 7.1)"));
+    }
+
+    private static String host(String mailbox) {
+        return mailbox.substring(mailbox.lastIndexOf('@') + 1);
     }
 
     /** The TLS-RPT destinations of a recipient domain ({@code _smtp._tls.<domain>}, RFC 8460 3). */

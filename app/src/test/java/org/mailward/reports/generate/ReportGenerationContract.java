@@ -240,6 +240,12 @@ abstract class ReportGenerationContract {
         ReportDestinations withRecord = new ReportDestinations(ZoneFileResolver.fromText(GatewayEventRows.ZONE
                 + "example.com._report._dmarc.thirdparty.example. IN TXT \"v=DMARC1;\"\n"), PublicSuffixList.bundled());
         assertThat(withRecord.dmarc("example.com").destinations()).allMatch(Destination::accepted);
+        // a rua in the authorising record replaces the destination, only with addresses at the same host
+        ReportDestinations redirect = new ReportDestinations(ZoneFileResolver.fromText(GatewayEventRows.ZONE
+                + "example.com._report._dmarc.thirdparty.example. IN TXT \"v=DMARC1; rua=mailto:customer42@thirdparty.example!1m,mailto:x@elsewhere.example\"\n"),
+                PublicSuffixList.bundled());
+        assertThat(redirect.dmarc("example.com").destinations()).extracting(d -> d.target() + " " + d.accepted() + " " + d.maxBytes().orElse(0L))
+                .containsExactly("dmarc@example.com true 0", "customer42@thirdparty.example true 1048576", "x@elsewhere.example false 0");
         // a record that is not v=DMARC1 does not authorise
         ReportDestinations wrongRecord = new ReportDestinations(ZoneFileResolver.fromText(GatewayEventRows.ZONE
                 + "example.com._report._dmarc.thirdparty.example. IN TXT \"v=spf1 -all\"\n"), PublicSuffixList.bundled());
