@@ -66,7 +66,7 @@ public final class ReportMail {
         String boundary = "=_mailward_" + digest(reportId + "\n" + fileName).substring(0, 24);
         StringBuilder m = new StringBuilder();
         m.append("From: ").append(me.email()).append("\r\n");
-        m.append("To: ").append(String.join(", ", to)).append("\r\n");
+        m.append("To: ").append(String.join(",\r\n\t", to)).append("\r\n"); // folded: many rua addresses stay within 998 octets a line
         m.append("Date: ").append(DATE.format(date)).append("\r\n");
         m.append("Subject: ").append(subject(domain, me.submitter(), reportId)).append("\r\n");
         m.append("Message-ID: ").append(reportIdField(reportId + "." + date.getEpochSecond(), me.submitter())).append("\r\n");

@@ -267,6 +267,16 @@ abstract class ReportGenerationContract {
     }
 
     @Test
+    void allAcceptedMailtoDestinationsShareOneMail() throws Exception {
+        ReportDestinations authorised = new ReportDestinations(ZoneFileResolver.fromText(GatewayEventRows.ZONE
+                + "example.com._report._dmarc.thirdparty.example. IN TXT \"v=DMARC1\"\n"), PublicSuffixList.bundled());
+        Planned com = new ReportGeneration(new GatewayEventReader(db), authorised, ME, Schema.RFC7489, CLOCK)
+                .plan(GatewayEventRows.BEGIN, GatewayEventRows.END).get(0);
+        assertThat(com.mailRecipients()).containsExactly("dmarc@example.com", "reports@thirdparty.example");
+        assertThat(mailText(com)).contains("To: dmarc@example.com,\r\n\treports@thirdparty.example\r\n");
+    }
+
+    @Test
     void aggregateMailHasTheRfc7489Form() throws Exception {
         Planned com = plan(Schema.RFC7489).get(0);
         assertThat(com.domain()).isEqualTo("example.com");
