@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code mailward reports ingest|summary|reparse|retention}: DMARC and TLS-RPT report ingest and totals. */
+/** {@code mailward reports ingest|summary|reparse|retention|generate}: DMARC and TLS-RPT report ingest, totals and generation. */
 @Command(name = "reports", mixinStandardHelpOptions = true,
         description = "Ingest DMARC aggregate/failure and TLS-RPT reports and show their totals.",
         subcommands = {
@@ -40,6 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
             ReportsCommand.Summary.class,
             ReportsCommand.Reparse.class,
             ReportsCommand.RetentionCmd.class,
+            ReportsGenerateCommand.class,
             ReportsWebCommands.Serve.class,
             ReportsWebCommands.Token.class,
             ReportsWebCommands.Advise.class,

@@ -17,7 +17,10 @@
  *                     3. mark the raw report parsed, or failed with its reasons (re-parseable later)
  * </pre>
  *
- * Every parser here takes untrusted bytes and returns a value ({@link org.mailward.reports.ParseOutcome}); none
+ * Generating our own reports from the gateway's events (the other direction) is in
+ * {@link org.mailward.reports.generate}.
+ *
+ * <p>Every parser here takes untrusted bytes and returns a value ({@link org.mailward.reports.ParseOutcome}); none
  * throws to its caller on bad input.
  */
 package org.mailward.reports;

@@ -1,0 +1,164 @@
+package org.mailward.reports.generate;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.mailward.reports.AggregateReport.Schema;
+import org.mailward.reports.generate.ReportDestinations.Lookup;
+
+/**
+ * The daily report job as a receiver and sender of mail: what would be sent ({@link #plan}) and sending it
+ * ({@link #deliver}). For a period it builds the DMARC aggregate reports of every policy domain seen in
+ * {@code auth_event} and the TLS reports of every recipient domain in {@code delivery_tls_event}, looks up each
+ * domain's destinations now, and renders the mail for the accepted mailto: ones.
+ *
+ * <pre>
+ *   GatewayEventReader (SQL, grouped)
+ *     +-- AggregateReportGenerator --> AggregateReportWriter XML --> gzip --+
+ *     +-- TlsReportGenerator ---------> RFC 8460 JSON ----------> gzip --+
+ *                                                                       v
+ *   ReportDestinations (rua, RFC 7489 7.1 check, !size) --> ReportMail --> ReportSender (SMTP to the gateway)
+ *                                                                      --> HttpsPoster (TLS-RPT https: rua)
+ * </pre>
+ */
+public final class ReportGeneration {
+
+    /** The kind of report, with the CLI label. */
+    public enum Kind {
+        DMARC_AGGREGATE("dmarc-aggregate"), TLSRPT("tlsrpt");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * One report ready to go.
+     *
+     * @param rows         gateway event rows in it (messages for DMARC, sessions for TLS-RPT)
+     * @param records      DMARC records or TLS-RPT policies in it
+     * @param attachment   the gzip attachment / POST body
+     * @param destinations every rua found, accepted or refused with the reason
+     * @param mail         the mail for the accepted mailto: destinations; empty when there are none
+     */
+    public record Planned(Kind kind, String domain, String reportId, String fileName, long rows, long records,
+                          byte[] attachment, List<Destination> destinations, List<String> notes, byte[] mail) {
+        public Planned {
+            destinations = List.copyOf(destinations);
+            notes = List.copyOf(notes);
+        }
+
+        public List<String> mailRecipients() {
+            return destinations.stream().filter(d -> d.accepted() && d.isMailto()).map(Destination::target).toList();
+        }
+    }
+
+    /** The outcome of sending to one destination (or, for mail, to all mailto: recipients at once). */
+    public record Delivery(String destination, boolean ok, String detail) {
+    }
+
+    private final GatewayEventReader reader;
+    private final ReportDestinations destinations;
+    private final ReporterIdentity identity;
+    private final Schema schema;
+    private final Clock clock;
+
+    public ReportGeneration(GatewayEventReader reader, ReportDestinations destinations, ReporterIdentity identity,
+                            Schema schema, Clock clock) {
+        this.reader = Objects.requireNonNull(reader);
+        this.destinations = Objects.requireNonNull(destinations);
+        this.identity = Objects.requireNonNull(identity);
+        this.schema = Objects.requireNonNull(schema);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** Every report of {@code [begin, end)}: DMARC aggregate first, then TLS-RPT, each ordered by domain. */
+    public List<Planned> plan(long begin, long end) throws SQLException {
+        List<Planned> out = new ArrayList<>();
+        Instant now = clock.instant();
+        for (GeneratedAggregate r : new AggregateReportGenerator(reader, identity, schema).generate(begin, end)) {
+            Lookup lookup = destinations.dmarc(r.policyDomain());
+            out.add(withMail(Kind.DMARC_AGGREGATE, r.policyDomain(), r.report().reportId(), r.fileName(), r.eventRows(),
+                    r.report().records().size(), r.gzip(), lookup, to -> ReportMail.aggregate(identity, r, to, now)));
+        }
+        for (GeneratedTlsReport r : new TlsReportGenerator(reader, identity).generate(begin, end)) {
+            Lookup lookup = destinations.tlsRpt(r.domain());
+            out.add(withMail(Kind.TLSRPT, r.domain(), r.reportId(), r.fileName(), r.sessions(), r.policies(),
+                    r.gzip(), lookup, to -> ReportMail.tls(identity, r, to, now)));
+        }
+        return out;
+    }
+
+    // RFC 7489 6.4 size limits depend on the mail, whose To: depends on who is left: refuse over-limit
+    // destinations and render again until nothing changes (at most once per destination)
+    private static Planned withMail(Kind kind, String domain, String id, String file, long rows, long records, byte[] gz,
+                                    Lookup lookup, Function<List<String>, byte[]> render) {
+        List<Destination> dests = new ArrayList<>(lookup.destinations());
+        byte[] mail = new byte[0];
+        for (int round = 0; round <= dests.size(); round++) {
+            List<String> to = dests.stream().filter(d -> d.accepted() && d.isMailto()).map(Destination::target).distinct().toList();
+            if (to.isEmpty()) {
+                mail = new byte[0];
+                break;
+            }
+            mail = render.apply(to);
+            boolean changed = false;
+            for (int i = 0; i < dests.size(); i++) {
+                Destination d = dests.get(i);
+                if (d.isMailto()) {
+                    Destination checked = d.withinLimit(mail.length);
+                    changed |= checked != d;
+                    dests.set(i, checked);
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        return new Planned(kind, domain, id, file, rows, records, gz, dests, lookup.notes(), mail);
+    }
+
+    /**
+     * Sends one planned report: the mail to all accepted mailto: destinations in one SMTP transaction, and a POST of
+     * the gzip to each accepted https: destination (TLS-RPT, RFC 8460 5.2). A failure is a result, not an
+     * exception: the job goes on with the next report.
+     */
+    public List<Delivery> deliver(Planned p, ReportSender smtp, HttpsPoster https) {
+        List<Delivery> out = new ArrayList<>();
+        List<String> to = p.mailRecipients().stream().distinct().toList();
+        if (!to.isEmpty()) {
+            String dest = "mailto:" + String.join(",", to);
+            try {
+                ReportSender.Sent s = smtp.send(identity.email(), to, p.mail());
+                out.add(new Delivery(dest, s.accepted(), s.detail()));
+            } catch (IOException e) {
+                out.add(new Delivery(dest, false, "SMTP: " + e.getMessage()));
+            }
+        }
+        for (Destination d : p.destinations()) {
+            if (!d.accepted() || !d.isHttps()) {
+                continue;
+            }
+            try {
+                HttpsPoster.Posted r = https.post(new URI(d.target()), "application/tlsrpt+gzip", p.attachment());
+                out.add(new Delivery(d.uri(), r.accepted(), "HTTP " + r.status() + (r.detail().isEmpty() ? "" : ": " + r.detail())));
+            } catch (IOException | URISyntaxException e) {
+                out.add(new Delivery(d.uri(), false, "HTTPS: " + e.getMessage()));
+            }
+        }
+        return out;
+    }
+}
