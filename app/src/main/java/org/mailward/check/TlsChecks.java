@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.mailward.check.probe.CipherClass;
+import org.mailward.check.probe.ClientRenegotiation;
 import org.mailward.check.probe.Handshake;
 import org.mailward.check.probe.RawHandshake;
 import org.mailward.check.probe.ServerFlight;
@@ -22,8 +23,12 @@ import org.mailward.check.probe.SmtpTlsProber;
  * ({@link org.mailward.check.probe.RawClientHello}): the evidence is the server's own ServerHello and
  * ServerKeyExchange, not a completed handshake. A SHA-1/MD5 signature counts only when it verifies with the leaf's key.
  *
+ * <p>Client-initiated renegotiation (TLS-RENEGOTIATION, WARN) is tested on its own connection with the JDK's JSSE
+ * client ({@link ClientRenegotiation}): a TLS 1.2 handshake, then a second ClientHello; only a completed second
+ * handshake counts, a refusal or silence does not.
+ *
  * <p>Not implemented: the ECDHE-curve part of TLS-WEAK-DH (the prober offers only the allowed curves), and the
- * client-initiated renegotiation / 0-RTT parts of TLS-RENEGOTIATION.
+ * 0-RTT part of TLS-RENEGOTIATION.
  */
 public final class TlsChecks implements AreaCheck {
 
@@ -208,6 +213,9 @@ public final class TlsChecks implements AreaCheck {
         // RFC 5746 3.6: a server that supports secure renegotiation answers the SCSV with renegotiation_info (a TLS 1.3
         // ServerHello, marked by supported_versions (43), has none by design: not counted).
         boolean noRenegInfo = hello12.filter(f -> !f.hasExtension(43) && !f.hasExtension(ServerFlight.EXT_RENEGOTIATION_INFO)).isPresent();
+        Optional<ClientRenegotiation> clientReneg = r.renegotiation().filter(x -> x.outcome() == ClientRenegotiation.Outcome.ACCEPTED);
+        List<Evidence> renegEv = r.renegotiation().map(x -> List.of(new Evidence("smtp " + r.address() + " STARTTLS TLS 1.2 then client renegotiation",
+                x.outcome().name().toLowerCase(java.util.Locale.ROOT), List.of(x.detail()), r.address(), now))).orElse(List.of());
         if (t12.isPresent() || noRenegInfo) {
             if (noRenegInfo || !t12.get().secureRenegotiation()) {
                 out.add(Finding.of(Rule.TLS_RENEGOTIATION, s).severity(Severity.WARN)
@@ -215,9 +223,18 @@ public final class TlsChecks implements AreaCheck {
                         .detail(noRenegInfo ? "the ServerHello answering a ClientHello with TLS_EMPTY_RENEGOTIATION_INFO_SCSV carries no renegotiation_info"
                                 : "the TLS 1.2 handshake did not negotiate renegotiation_info")
                         .why("Without RFC 5746 a renegotiation can be spliced by an attacker.").evidence(rawEv).build());
+            } else if (clientReneg.isPresent()) {
+                // RFC 5746 4.4 lets a server refuse; accepting lets one client make the server redo expensive
+                // public-key operations on a single connection (renegotiation DoS).
+                out.add(Finding.of(Rule.TLS_RENEGOTIATION, s).severity(Severity.WARN)
+                        .summary(s + " accepts client-initiated renegotiation")
+                        .detail(clientReneg.get().detail() + (t12.get().extendedMasterSecret() ? ""
+                                : "; Extended Master Secret (RFC 7627) is not negotiated either"))
+                        .why("Each renegotiation costs the server a full key exchange: one client can tie up its CPU.").evidence(renegEv).build());
             } else if (!t12.get().extendedMasterSecret()) {
                 out.add(Finding.of(Rule.TLS_RENEGOTIATION, s).severity(Severity.INFO)
                         .summary(s + " does not negotiate Extended Master Secret (RFC 7627) on TLS 1.2")
+                        .detail("the TLS 1.2 handshake completed without the extended_master_secret extension")
                         .why("Without EMS, TLS 1.2 sessions are open to triple-handshake attacks.").build());
             }
         }

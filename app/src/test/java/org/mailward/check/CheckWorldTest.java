@@ -102,6 +102,8 @@ class CheckWorldTest {
     void handBuiltHelloFindingsNameWhatTheServerChose() {
         assertThat(severity("dh1024.test", "TLS-WEAK-DH")).isEqualTo(Severity.ERROR);
         assertThat(severity("noreneg.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.WARN);
+        assertThat(severity("clientreneg.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.WARN);
+        assertThat(summary("clientreneg.test", "TLS-RENEGOTIATION")).contains("accepts client-initiated renegotiation");
         assertThat(severity("anon.test", "CERT-NONE")).isEqualTo(Severity.INCONCLUSIVE);
         assertThat(summary("ssl2.test", "TLS-SSL-ENABLED")).contains("SSL 2.0").doesNotContain("SSL 3.0");
         assertThat(summary("ssl3.test", "TLS-SSL-ENABLED")).contains("SSL 3.0 (ServerHello version 3.0 choosing TLS_RSA_WITH_AES_128_CBC_SHA)");

@@ -77,8 +77,21 @@ public final class FakeSmtpServer implements AutoCloseable {
      * applies to (all other hellos go to the real stack), BC JSSE signature schemes, and a key manager that serves the
      * identity whatever its key usages say (BC's own would refuse a certificate without serverAuth).
      */
-    public record TlsExtras(ScriptedTls.Misbehaviour script, List<String> signatureSchemes, boolean anyUsageKeyManager) {
-        public static final TlsExtras NONE = new TlsExtras(null, List.of(), false);
+    public record TlsExtras(ScriptedTls.Misbehaviour script, List<String> signatureSchemes, boolean anyUsageKeyManager, boolean jdkServer) {
+        public static final TlsExtras NONE = new TlsExtras(null, List.of(), false, false);
+
+        public TlsExtras(ScriptedTls.Misbehaviour script, List<String> signatureSchemes, boolean anyUsageKeyManager) {
+            this(script, signatureSchemes, anyUsageKeyManager, false);
+        }
+
+        /**
+         * The JDK's own JSSE server instead of BC JSSE: it accepts client-initiated TLS 1.2 renegotiation (unless the
+         * JVM-wide {@code jdk.tls.rejectClientInitiatedRenegotiation} is set, which the tests never do), while BC
+         * refuses every renegotiation.
+         */
+        public static TlsExtras jdk() {
+            return new TlsExtras(null, List.of(), false, true);
+        }
 
         public static TlsExtras scripted(ScriptedTls.Misbehaviour m) {
             return new TlsExtras(m, List.of(), false);
@@ -129,9 +142,10 @@ public final class FakeSmtpServer implements AutoCloseable {
         server.bind(new InetSocketAddress(address, port));
         if (setup.identity() != null) {
             char[] pw = "test".toCharArray();
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", JSSE);
+            KeyManagerFactory kmf = extras.jdkServer() ? KeyManagerFactory.getInstance("SunX509", "SunJSSE")
+                    : KeyManagerFactory.getInstance("PKIX", JSSE);
             kmf.init(setup.identity().keyStore(pw), pw);
-            ctx = SSLContext.getInstance("TLS", JSSE);
+            ctx = extras.jdkServer() ? SSLContext.getInstance("TLS", "SunJSSE") : SSLContext.getInstance("TLS", JSSE);
             ctx.init(extras.anyUsageKeyManager() ? new javax.net.ssl.KeyManager[] {anyUsage(setup.identity())} : kmf.getKeyManagers(),
                     null, new SecureRandom());
         } else {
@@ -235,6 +249,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                     }
                     try {
                         tls.startHandshake();
+                        // reading also answers a renegotiation ClientHello (the JDK server completes it, BC refuses)
                         tls.getInputStream().read();
                     } catch (IOException e) {
                         // the prober closes after the handshake or aborts it: expected
