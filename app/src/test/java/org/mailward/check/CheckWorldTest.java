@@ -104,6 +104,8 @@ class CheckWorldTest {
         assertThat(severity("noreneg.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.WARN);
         assertThat(severity("clientreneg.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.WARN);
         assertThat(summary("clientreneg.test", "TLS-RENEGOTIATION")).contains("accepts client-initiated renegotiation");
+        assertThat(severity("noems.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.INFO);
+        assertThat(summary("noems.test", "TLS-RENEGOTIATION")).contains("Extended Master Secret");
         assertThat(severity("anon.test", "CERT-NONE")).isEqualTo(Severity.INCONCLUSIVE);
         assertThat(summary("ssl2.test", "TLS-SSL-ENABLED")).contains("SSL 2.0").doesNotContain("SSL 3.0");
         assertThat(summary("ssl3.test", "TLS-SSL-ENABLED")).contains("SSL 3.0 (ServerHello version 3.0 choosing TLS_RSA_WITH_AES_128_CBC_SHA)");

@@ -77,11 +77,11 @@ public final class FakeSmtpServer implements AutoCloseable {
      * applies to (all other hellos go to the real stack), BC JSSE signature schemes, and a key manager that serves the
      * identity whatever its key usages say (BC's own would refuse a certificate without serverAuth).
      */
-    public record TlsExtras(ScriptedTls.Misbehaviour script, List<String> signatureSchemes, boolean anyUsageKeyManager, boolean jdkServer) {
-        public static final TlsExtras NONE = new TlsExtras(null, List.of(), false, false);
+    public record TlsExtras(ScriptedTls.Misbehaviour script, List<String> signatureSchemes, boolean anyUsageKeyManager, Stack stack) {
+        public static final TlsExtras NONE = new TlsExtras(null, List.of(), false, Stack.BC_JSSE);
 
         public TlsExtras(ScriptedTls.Misbehaviour script, List<String> signatureSchemes, boolean anyUsageKeyManager) {
-            this(script, signatureSchemes, anyUsageKeyManager, false);
+            this(script, signatureSchemes, anyUsageKeyManager, Stack.BC_JSSE);
         }
 
         /**
@@ -90,13 +90,21 @@ public final class FakeSmtpServer implements AutoCloseable {
          * refuses every renegotiation.
          */
         public static TlsExtras jdk() {
-            return new TlsExtras(null, List.of(), false, true);
+            return new TlsExtras(null, List.of(), false, Stack.JDK);
+        }
+
+        /** {@link NoEmsTlsServer}: TLS 1.2 only, without Extended Master Secret. */
+        public static TlsExtras noExtendedMasterSecret() {
+            return new TlsExtras(null, List.of(), false, Stack.BC_NO_EMS);
         }
 
         public static TlsExtras scripted(ScriptedTls.Misbehaviour m) {
             return new TlsExtras(m, List.of(), false);
         }
     }
+
+    /** Which TLS server answers after STARTTLS. */
+    public enum Stack { BC_JSSE, JDK, BC_NO_EMS }
 
     private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
     private static final BouncyCastleJsseProvider JSSE = legacyJsse();
@@ -142,10 +150,10 @@ public final class FakeSmtpServer implements AutoCloseable {
         server.bind(new InetSocketAddress(address, port));
         if (setup.identity() != null) {
             char[] pw = "test".toCharArray();
-            KeyManagerFactory kmf = extras.jdkServer() ? KeyManagerFactory.getInstance("SunX509", "SunJSSE")
+            KeyManagerFactory kmf = extras.stack() == Stack.JDK ? KeyManagerFactory.getInstance("SunX509", "SunJSSE")
                     : KeyManagerFactory.getInstance("PKIX", JSSE);
             kmf.init(setup.identity().keyStore(pw), pw);
-            ctx = extras.jdkServer() ? SSLContext.getInstance("TLS", "SunJSSE") : SSLContext.getInstance("TLS", JSSE);
+            ctx = extras.stack() == Stack.JDK ? SSLContext.getInstance("TLS", "SunJSSE") : SSLContext.getInstance("TLS", JSSE);
             ctx.init(extras.anyUsageKeyManager() ? new javax.net.ssl.KeyManager[] {anyUsage(setup.identity())} : kmf.getKeyManagers(),
                     null, new SecureRandom());
         } else {
@@ -212,6 +220,14 @@ public final class FakeSmtpServer implements AutoCloseable {
                     write(out, "220 2.0.0 go ahead");
                     if (setup.mode() == Mode.STALL_TLS) {
                         Thread.sleep(60_000);
+                        return;
+                    }
+                    if (extras.stack() == Stack.BC_NO_EMS) {
+                        try {
+                            NoEmsTlsServer.serve(s.getInputStream(), out, setup.identity());
+                        } catch (IOException e) {
+                            // the prober closes after the handshake or aborts it: expected
+                        }
                         return;
                     }
                     SSLSocket tls;
