@@ -105,6 +105,8 @@ class CheckWorldTest {
         assertThat(severity("clientreneg.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.WARN);
         assertThat(summary("clientreneg.test", "TLS-RENEGOTIATION")).contains("accepts client-initiated renegotiation");
         assertThat(severity("noems.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.INFO);
+        assertThat(severity("p224.test", "TLS-WEAK-DH")).isEqualTo(Severity.WARN);
+        assertThat(summary("p224.test", "TLS-WEAK-DH")).contains("ECDHE on secp224r1");
         assertThat(summary("noems.test", "TLS-RENEGOTIATION")).contains("Extended Master Secret");
         assertThat(severity("anon.test", "CERT-NONE")).isEqualTo(Severity.INCONCLUSIVE);
         assertThat(summary("ssl2.test", "TLS-SSL-ENABLED")).contains("SSL 2.0").doesNotContain("SSL 3.0");

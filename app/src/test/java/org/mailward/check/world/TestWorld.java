@@ -817,6 +817,7 @@ public final class TestWorld implements AutoCloseable {
                 "TLS-RENEGOTIATION");
         tlsCase("clientreneg.test", good("mx.clientreneg.test"), s -> s, FakeSmtpServer.TlsExtras.jdk(), "TLS-RENEGOTIATION");
         tlsCase("noems.test", good("mx.noems.test"), s -> s, FakeSmtpServer.TlsExtras.noExtendedMasterSecret(), "TLS-RENEGOTIATION", "TLS-NO-TLS13");
+        tlsCase("p224.test", good("mx.p224.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.CURVE_P224), "TLS-WEAK-DH");
         tlsCase("dh1024.test", goodRsa("mx.dh1024.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.DH_1024), "TLS-WEAK-DH");
         tlsCase("sha1kx.test", good("mx.sha1kx.test"), s -> s.protocols("TLSv1.2"), new FakeSmtpServer.TlsExtras(null, List.of("ecdsa_sha1"), false),
                 "TLS-SHA1-SIGNATURE", "TLS-NO-TLS13");
