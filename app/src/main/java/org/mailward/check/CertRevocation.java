@@ -53,7 +53,10 @@ import org.mailward.check.probe.PolicyFetcher;
  *
  * <p>Results are cached per certificate for the run (10,000 domains on one provider cost one fetch). Bounded: the
  * {@link org.mailward.check.probe.WebFetcher}'s time limits, CRLs up to 4 MiB, OCSP responses up to 64 KiB, at most
- * two URLs of each kind. Not implemented: the INFO parts (OCSP stapling, CAA).
+ * two URLs of each kind.
+ *
+ * <p>INFO, no OCSP stapling: reported only for a leaf that names an OCSP responder (AIA) when the prober's main
+ * handshake, which sends status_request (RFC 6066 8), got no CertificateStatus. Not implemented: the CAA part.
  */
 public final class CertRevocation implements AreaCheck {
 
@@ -101,6 +104,16 @@ public final class CertRevocation implements AreaCheck {
                         .why("No CRL or OCSP source answered usably; this is not reported as revoked.").build());
                 case Status.Good g -> { }
                 case Status.NoSource n -> { }
+            }
+            // RFC 6066 8 / RFC 6961: stapling matters only for a certificate with an OCSP responder to staple from.
+            List<URI> responders = ocspUrls(leaf);
+            if (!responders.isEmpty() && !hs.get().ocspStapled()) {
+                out.add(Finding.of(Rule.CERT_REVOKED, s).severity(Severity.INFO)
+                        .summary(s + " does not staple OCSP responses")
+                        .detail("the certificate names the OCSP responder " + responders.get(0) + "; the handshake ("
+                                + hs.get().protocol() + ") offered status_request and got no CertificateStatus")
+                        .why("Without stapling every client must ask the CA's responder itself, which is slower, leaks who "
+                                + "connects to the CA, and is skipped by most clients when the responder is down.").build());
             }
         }
         return out;

@@ -417,7 +417,7 @@ public final class SmtpTlsProber {
             Attempt a = attempt;
             List<X509Certificate> chain = new ArrayList<>();
             int[] dhBits = {-1};
-            boolean[] done = new boolean[3];
+            boolean[] done = new boolean[4];
             String[] negotiated = {"", ""};
             BcTlsCrypto crypto = new BcTlsCrypto(random);
             int[] offered = TlsUtils.getSupportedCipherSuites(crypto, a.suites);
@@ -474,6 +474,8 @@ public final class SmtpTlsProber {
                     return new TlsAuthentication() {
                         @Override
                         public void notifyServerCertificate(TlsServerCertificate sc) throws IOException {
+                            // BC's client sends status_request (RFC 6066 8) by default; a stapling server answers it
+                            done[3] = sc.getCertificateStatus() != null;
                             CertificateFactory cf;
                             try {
                                 cf = CertificateFactory.getInstance("X.509");
@@ -502,7 +504,7 @@ public final class SmtpTlsProber {
                     return Handshake.failed(a.name, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 }
             }
-            return new Handshake(a.name, true, normaliseVersion(negotiated[0]), negotiated[1], chain, done[1], done[2],
+            return new Handshake(a.name, true, normaliseVersion(negotiated[0]), negotiated[1], chain, done[1], done[2], done[3],
                     dhBits[0] > 0 ? OptionalInt.of(dhBits[0]) : OptionalInt.empty(), "");
         }
 

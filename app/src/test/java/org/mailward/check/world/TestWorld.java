@@ -668,7 +668,8 @@ public final class TestWorld implements AutoCloseable {
         d = "cert-notrevoked.test";
         standardMxWith(d, RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)), base + "/ca.crl",
                 base + "/ocsp"), s -> s);
-        expect(d, BASE);
+        // not revoked (the CRL says so first); the leaf names an OCSP responder and the server does not staple: INFO
+        expect(d, plus(BASE, "CERT-REVOKED"));
     }
 
     /** RPKI data files of the world (the optional module reads them like --rpki-vrps / --rpki-routes). */
