@@ -140,6 +140,8 @@ class CheckWorldTest {
         assertThat(severity("cert-ocsprevoked.test", "CERT-REVOKED")).isEqualTo(Severity.ERROR);
         assertThat(severity("cert-revunknown.test", "CERT-REVOKED")).isEqualTo(Severity.INCONCLUSIVE);
         assertThat(severity("cert-notrevoked.test", "CERT-REVOKED")).isEqualTo(Severity.INFO);
+        assertThat(severity("nocaa.test", "CERT-REVOKED")).isEqualTo(Severity.INFO);
+        assertThat(summary("nocaa.test", "CERT-REVOKED")).contains("No CAA record for MX host mx.nocaa.test");
         assertThat(summary("cert-notrevoked.test", "CERT-REVOKED")).contains("does not staple OCSP");
         // BIMI-ASSETS names the SVG Tiny PS violations and the mark certificate problems
         assertThat(reports.get("bimi-assets.test").findings()).filteredOn(f -> f.id().equals("BIMI-ASSETS")).hasSize(2)
