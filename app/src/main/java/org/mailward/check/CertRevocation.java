@@ -53,7 +53,11 @@ import org.mailward.check.probe.PolicyFetcher;
  *
  * <p>Results are cached per certificate for the run (10,000 domains on one provider cost one fetch). Bounded: the
  * {@link org.mailward.check.probe.WebFetcher}'s time limits, CRLs up to 4 MiB, OCSP responses up to 64 KiB, at most
- * two URLs of each kind. Not implemented: the INFO parts (OCSP stapling, CAA).
+ * two URLs of each kind.
+ *
+ * <p>INFO, no OCSP stapling: reported only for a leaf that names an OCSP responder (AIA) when the prober's main
+ * handshake, which sends status_request (RFC 6066 8), got no CertificateStatus. INFO, no CAA record: see
+ * {@link #caa}.
  */
 public final class CertRevocation implements AreaCheck {
 
@@ -78,6 +82,7 @@ public final class CertRevocation implements AreaCheck {
     @Override
     public List<Finding> check(DomainEvidence ev, List<Finding> earlier) {
         List<Finding> out = new ArrayList<>();
+        caa(ev, out);
         for (ProbedAddress p : ev.probes()) {
             Optional<Handshake> hs = p.result().best();
             if (hs.isEmpty() || hs.get().chain().size() < 2) {
@@ -102,8 +107,58 @@ public final class CertRevocation implements AreaCheck {
                 case Status.Good g -> { }
                 case Status.NoSource n -> { }
             }
+            // RFC 6066 8 / RFC 6961: stapling matters only for a certificate with an OCSP responder to staple from.
+            List<URI> responders = ocspUrls(leaf);
+            if (!responders.isEmpty() && !hs.get().ocspStapled()) {
+                out.add(Finding.of(Rule.CERT_REVOKED, s).severity(Severity.INFO)
+                        .summary(s + " does not staple OCSP responses")
+                        .detail("the certificate names the OCSP responder " + responders.get(0) + "; the handshake ("
+                                + hs.get().protocol() + ") offered status_request and got no CertificateStatus")
+                        .why("Without stapling every client must ask the CA's responder itself, which is slower, leaks who "
+                                + "connects to the CA, and is skipped by most clients when the responder is down.").build());
+            }
         }
         return out;
+    }
+
+    /**
+     * INFO, no CAA: for each MX host that served a certificate, the CAA RRset is looked up at the host name and then
+     * at each parent (RFC 8659 3: the closest one applies), stopping before the top-level label. No CAA record on
+     * any of them: any CA may issue for the host. A lookup that fails (SERVFAIL, timeout) ends the walk without a
+     * finding (this part is advice, never INCONCLUSIVE).
+     */
+    private static void caa(DomainEvidence ev, List<Finding> out) {
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (ProbedAddress p : ev.probes()) {
+            String host = p.host().name();
+            if (p.host().isIpLiteral() || p.result().best().filter(h -> !h.chain().isEmpty()).isEmpty() || !done.add(host)) {
+                continue;
+            }
+            List<String> asked = new ArrayList<>();
+            boolean found = false;
+            boolean failed = false;
+            for (String name = host; name.indexOf('.') > 0; name = name.substring(name.indexOf('.') + 1)) {
+                org.mailward.dns.DnsAnswer a = ev.query(name, org.mailward.dns.RecordType.CAA);
+                asked.add(name);
+                if (a.status().isError()) {
+                    failed = true;
+                    break;
+                }
+                if (a.hasRecords()) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found && !failed) {
+                List<Evidence> caaEv = new ArrayList<>();
+                asked.forEach(n -> caaEv.add(ev.evidence(n, org.mailward.dns.RecordType.CAA)));
+                out.add(Finding.of(Rule.CERT_REVOKED, host).severity(Severity.INFO)
+                        .summary("No CAA record for MX host " + host + " or its parent zones")
+                        .detail("asked CAA for " + String.join(", ", asked) + ": no records")
+                        .why("Without CAA (RFC 8659) every public CA may issue a certificate for this host name.")
+                        .evidence(caaEv).build());
+            }
+        }
     }
 
     private static String fingerprint(X509Certificate c) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.mailward.check.probe.CipherClass;
+import org.mailward.check.probe.ClientRenegotiation;
 import org.mailward.check.probe.Handshake;
 import org.mailward.check.probe.RawHandshake;
 import org.mailward.check.probe.ServerFlight;
@@ -22,8 +23,15 @@ import org.mailward.check.probe.SmtpTlsProber;
  * ({@link org.mailward.check.probe.RawClientHello}): the evidence is the server's own ServerHello and
  * ServerKeyExchange, not a completed handshake. A SHA-1/MD5 signature counts only when it verifies with the leaf's key.
  *
- * <p>Not implemented: the ECDHE-curve part of TLS-WEAK-DH (the prober offers only the allowed curves), and the
- * client-initiated renegotiation / 0-RTT parts of TLS-RENEGOTIATION.
+ * <p>Client-initiated renegotiation (TLS-RENEGOTIATION, WARN) is tested on its own connection with the JDK's JSSE
+ * client ({@link ClientRenegotiation}): a TLS 1.2 handshake, then a second ClientHello; only a completed second
+ * handshake counts, a refusal or silence does not.
+ *
+ * <p>The ECDHE-curve part of TLS-WEAK-DH is read from the ServerKeyExchange answering the hand-built TLS 1.2 hello,
+ * whose supported_groups lists the allowed curves first and secp256k1, secp224r1, secp192r1 last: only a server that
+ * picks one of those (its own preference or its only curve) is reported.
+ *
+ * <p>Not implemented: the 0-RTT part of TLS-RENEGOTIATION.
  */
 public final class TlsChecks implements AreaCheck {
 
@@ -186,6 +194,19 @@ public final class TlsChecks implements AreaCheck {
                         .why("Small DH groups can be broken (Logjam); 2048 bits is being phased out.").evidence(rawEv).build());
             }
         }
+        for (String name : List.of(SmtpTlsProber.RAW_TLS12, SmtpTlsProber.RAW_DHE)) {
+            Optional<ServerFlight.KeyExchange> kx = r.raw(name).flatMap(RawHandshake::hello).flatMap(ServerFlight::keyExchange)
+                    .filter(k -> k.namedCurve() >= 0 && !ALLOWED_CURVES.contains(k.namedCurve()));
+            if (kx.isPresent()) {
+                out.add(Finding.of(Rule.TLS_WEAK_DH, s).severity(Severity.WARN)
+                        .summary(s + " uses ECDHE on " + curveName(kx.get().namedCurve()))
+                        .detail("the ServerKeyExchange answering " + name + " names curve " + kx.get().namedCurve()
+                                + "; X25519, secp256r1 and the other allowed curves were offered before it")
+                        .why("Only X25519, X448, NIST P-256/384/521 and brainpoolP256/384/512r1 are on the NCSC list; smaller or "
+                                + "non-standard curves give less protection.").evidence(rawEv).build());
+                break;
+            }
+        }
         sslEnabled(r, s, rawEv).ifPresent(out::add);
         Optional<ServerFlight> hello12 = r.raw(SmtpTlsProber.RAW_TLS12).flatMap(RawHandshake::hello);
         hello12.filter(f -> f.compression() > 0).ifPresent(f -> out.add(Finding.of(Rule.TLS_COMPRESSION, s)
@@ -208,6 +229,9 @@ public final class TlsChecks implements AreaCheck {
         // RFC 5746 3.6: a server that supports secure renegotiation answers the SCSV with renegotiation_info (a TLS 1.3
         // ServerHello, marked by supported_versions (43), has none by design: not counted).
         boolean noRenegInfo = hello12.filter(f -> !f.hasExtension(43) && !f.hasExtension(ServerFlight.EXT_RENEGOTIATION_INFO)).isPresent();
+        Optional<ClientRenegotiation> clientReneg = r.renegotiation().filter(x -> x.outcome() == ClientRenegotiation.Outcome.ACCEPTED);
+        List<Evidence> renegEv = r.renegotiation().map(x -> List.of(new Evidence("smtp " + r.address() + " STARTTLS TLS 1.2 then client renegotiation",
+                x.outcome().name().toLowerCase(java.util.Locale.ROOT), List.of(x.detail()), r.address(), now))).orElse(List.of());
         if (t12.isPresent() || noRenegInfo) {
             if (noRenegInfo || !t12.get().secureRenegotiation()) {
                 out.add(Finding.of(Rule.TLS_RENEGOTIATION, s).severity(Severity.WARN)
@@ -215,9 +239,18 @@ public final class TlsChecks implements AreaCheck {
                         .detail(noRenegInfo ? "the ServerHello answering a ClientHello with TLS_EMPTY_RENEGOTIATION_INFO_SCSV carries no renegotiation_info"
                                 : "the TLS 1.2 handshake did not negotiate renegotiation_info")
                         .why("Without RFC 5746 a renegotiation can be spliced by an attacker.").evidence(rawEv).build());
+            } else if (clientReneg.isPresent()) {
+                // RFC 5746 4.4 lets a server refuse; accepting lets one client make the server redo expensive
+                // public-key operations on a single connection (renegotiation DoS).
+                out.add(Finding.of(Rule.TLS_RENEGOTIATION, s).severity(Severity.WARN)
+                        .summary(s + " accepts client-initiated renegotiation")
+                        .detail(clientReneg.get().detail() + (t12.get().extendedMasterSecret() ? ""
+                                : "; Extended Master Secret (RFC 7627) is not negotiated either"))
+                        .why("Each renegotiation costs the server a full key exchange: one client can tie up its CPU.").evidence(renegEv).build());
             } else if (!t12.get().extendedMasterSecret()) {
                 out.add(Finding.of(Rule.TLS_RENEGOTIATION, s).severity(Severity.INFO)
                         .summary(s + " does not negotiate Extended Master Secret (RFC 7627) on TLS 1.2")
+                        .detail("the TLS 1.2 handshake completed without the extended_master_secret extension")
                         .why("Without EMS, TLS 1.2 sessions are open to triple-handshake attacks.").build());
             }
         }
@@ -266,6 +299,27 @@ public final class TlsChecks implements AreaCheck {
         }
         ev.sort((x, y) -> x.query().compareTo(y.query()));
         return ev;
+    }
+
+    /**
+     * CHECKS.md TLS-WEAK-DH: X25519 (29), X448 (30), secp256r1/384r1/521r1 (23-25), brainpoolP256/384/512r1 (RFC 7027
+     * ids 26-28, RFC 8734 TLS 1.3 ids 31-33).
+     */
+    private static final java.util.Set<Integer> ALLOWED_CURVES = java.util.Set.of(29, 30, 23, 24, 25, 26, 27, 28, 31, 32, 33);
+
+    /** RFC 8422 5.1.1 names of the curves a server might still pick. */
+    static String curveName(int id) {
+        return switch (id) {
+            case 15 -> "secp160k1";
+            case 16 -> "secp160r1";
+            case 17 -> "secp160r2";
+            case 18 -> "secp192k1";
+            case 19 -> "secp192r1";
+            case 20 -> "secp224k1";
+            case 21 -> "secp224r1";
+            case 22 -> "secp256k1";
+            default -> id >= 1 && id <= 14 ? "a binary curve (sect*, id " + id + ")" : "curve " + id;
+        };
     }
 
     private static boolean ok(SmtpProbeResult r, String name) {

@@ -102,6 +102,12 @@ class CheckWorldTest {
     void handBuiltHelloFindingsNameWhatTheServerChose() {
         assertThat(severity("dh1024.test", "TLS-WEAK-DH")).isEqualTo(Severity.ERROR);
         assertThat(severity("noreneg.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.WARN);
+        assertThat(severity("clientreneg.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.WARN);
+        assertThat(summary("clientreneg.test", "TLS-RENEGOTIATION")).contains("accepts client-initiated renegotiation");
+        assertThat(severity("noems.test", "TLS-RENEGOTIATION")).isEqualTo(Severity.INFO);
+        assertThat(severity("p224.test", "TLS-WEAK-DH")).isEqualTo(Severity.WARN);
+        assertThat(summary("p224.test", "TLS-WEAK-DH")).contains("ECDHE on secp224r1");
+        assertThat(summary("noems.test", "TLS-RENEGOTIATION")).contains("Extended Master Secret");
         assertThat(severity("anon.test", "CERT-NONE")).isEqualTo(Severity.INCONCLUSIVE);
         assertThat(summary("ssl2.test", "TLS-SSL-ENABLED")).contains("SSL 2.0").doesNotContain("SSL 3.0");
         assertThat(summary("ssl3.test", "TLS-SSL-ENABLED")).contains("SSL 3.0 (ServerHello version 3.0 choosing TLS_RSA_WITH_AES_128_CBC_SHA)");
@@ -133,6 +139,10 @@ class CheckWorldTest {
         assertThat(severity("cert-revoked.test", "CERT-REVOKED")).isEqualTo(Severity.ERROR);
         assertThat(severity("cert-ocsprevoked.test", "CERT-REVOKED")).isEqualTo(Severity.ERROR);
         assertThat(severity("cert-revunknown.test", "CERT-REVOKED")).isEqualTo(Severity.INCONCLUSIVE);
+        assertThat(severity("cert-notrevoked.test", "CERT-REVOKED")).isEqualTo(Severity.INFO);
+        assertThat(severity("nocaa.test", "CERT-REVOKED")).isEqualTo(Severity.INFO);
+        assertThat(summary("nocaa.test", "CERT-REVOKED")).contains("No CAA record for MX host mx.nocaa.test");
+        assertThat(summary("cert-notrevoked.test", "CERT-REVOKED")).contains("does not staple OCSP");
         // BIMI-ASSETS names the SVG Tiny PS violations and the mark certificate problems
         assertThat(reports.get("bimi-assets.test").findings()).filteredOn(f -> f.id().equals("BIMI-ASSETS")).hasSize(2)
                 .anyMatch(f -> f.summary().contains("baseProfile is 'tiny'") && f.summary().contains("<script>") && f.summary().contains("not square"))

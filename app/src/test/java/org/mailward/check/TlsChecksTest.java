@@ -25,11 +25,11 @@ import org.mailward.dns.ZoneFileResolver;
 class TlsChecksTest {
 
     private static Handshake ok(String offered, String protocol, String suite) {
-        return new Handshake(offered, true, protocol, suite, List.of(), true, true, OptionalInt.empty(), "");
+        return new Handshake(offered, true, protocol, suite, List.of(), true, true, false, OptionalInt.empty(), "");
     }
 
     private static Handshake failed(String offered, String error) {
-        return new Handshake(offered, false, "", "", List.of(), false, false, OptionalInt.empty(), error);
+        return new Handshake(offered, false, "", "", List.of(), false, false, false, OptionalInt.empty(), error);
     }
 
     /**

@@ -27,8 +27,12 @@ public final class RawClientHello {
     /** RFC 5246 7.4.1.4.1 SignatureAndHashAlgorithm, SHA-2 first (RFC 8446 4.2.3 codes for PSS), then SHA-1 and MD5. */
     static final int[] SIGNATURE_ALGORITHMS = {0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0402,
         0x0203, 0x0201, 0x0202, 0x0101};
-    /** RFC 8422 5.1.1 / RFC 7919: x25519, secp256r1, secp384r1, secp521r1, ffdhe2048..8192. */
-    static final int[] GROUPS = {29, 23, 24, 25, 256, 257, 258, 259, 260};
+    /**
+     * RFC 8422 5.1.1 / RFC 7919: x25519, secp256r1, secp384r1, secp521r1, x448, brainpoolP256/384/512r1 (RFC 7027),
+     * ffdhe2048..8192, then, last, curves outside the NCSC list (secp256k1, secp224r1, secp192r1): a server that
+     * chooses one of those although better ones were offered first is found by CHECKS.md TLS-WEAK-DH.
+     */
+    static final int[] GROUPS = {29, 23, 24, 25, 30, 26, 27, 28, 256, 257, 258, 259, 260, 22, 21, 19};
 
     /** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 3.3): a server that supports secure renegotiation must answer with renegotiation_info. */
     static final int RENEGOTIATION_SCSV = 0x00ff;

@@ -20,11 +20,12 @@ import java.util.Optional;
  * @param rawHandshakes  answers to the hand-built hellos by name ({@code SmtpTlsProber.RAW_*})
  * @param problem        what went wrong at the SMTP level, empty if nothing
  * @param interrupted    a 421 or reset mid-test: the remaining TLS rules of this address are INCONCLUSIVE
+ * @param renegotiation  the client-initiated renegotiation test on TLS 1.2, when it was run
  */
 public record SmtpProbeResult(String address, Reach reach, String greeting, Optional<String> greetingHost, List<String> ehlo,
                               boolean starttls, boolean starttlsAccepted, List<String> authBeforeTls,
                               Map<String, Handshake> handshakes, Map<String, RawHandshake> rawHandshakes, String problem,
-                              boolean interrupted) {
+                              boolean interrupted, Optional<ClientRenegotiation> renegotiation) {
 
     /** How far the connection got. */
     public enum Reach {
@@ -43,6 +44,15 @@ public record SmtpProbeResult(String address, Reach reach, String greeting, Opti
         authBeforeTls = List.copyOf(authBeforeTls);
         handshakes = Map.copyOf(handshakes);
         rawHandshakes = Map.copyOf(rawHandshakes);
+    }
+
+    /** Without a renegotiation test (the probe did not get as far as a TLS 1.2 handshake). */
+    public SmtpProbeResult(String address, Reach reach, String greeting, Optional<String> greetingHost, List<String> ehlo,
+                           boolean starttls, boolean starttlsAccepted, List<String> authBeforeTls,
+                           Map<String, Handshake> handshakes, Map<String, RawHandshake> rawHandshakes, String problem,
+                           boolean interrupted) {
+        this(address, reach, greeting, greetingHost, ehlo, starttls, starttlsAccepted, authBeforeTls, handshakes, rawHandshakes, problem,
+                interrupted, Optional.empty());
     }
 
     public Optional<RawHandshake> raw(String name) {

@@ -26,6 +26,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Vector;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -70,6 +79,8 @@ public final class SmtpTlsProber {
     public static final String GOOD = "good-suites";
     public static final String ORDER_FORWARD = "order-good-first";
     public static final String ORDER_REVERSE = "order-weak-first";
+    /** TLS 1.2 with the JDK client, then a client-initiated renegotiation ({@link ClientRenegotiation}). */
+    public static final String RENEGOTIATE = "client-renegotiation";
     public static final List<String> VERSIONS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
     /** Hand-built hellos ({@link RawClientHello}): SSL 2.0, SSL 3.0, TLS 1.2 offering DEFLATE and SHA-1, DHE suites only. */
     public static final String RAW_SSL2 = "sslv2-client-hello";
@@ -83,6 +94,7 @@ public final class SmtpTlsProber {
         return t;
     });
     private static final Map<Integer, String> SUITE_NAMES = suiteNames();
+    private static final SSLContext RENEGOTIATION_CONTEXT = renegotiationContext();
     private static final int MAX_LINE = 2048;
     private static final int MAX_LINES = 100;
 
@@ -132,10 +144,11 @@ public final class SmtpTlsProber {
             }
         }
         if (first.reach != SmtpProbeResult.Reach.GREETED || !first.starttlsOffered || !first.starttlsAccepted) {
-            return first.result(label, Map.of(), Map.of(), false);
+            return first.result(label, Map.of(), Map.of(), false, Optional.empty());
         }
         Map<String, Handshake> hs = new LinkedHashMap<>();
         Map<String, RawHandshake> raw = new LinkedHashMap<>();
+        Optional<ClientRenegotiation> reneg = Optional.empty();
         boolean interrupted = false;
         hs.put(DEFAULT, first.handshake);
         if (!first.handshake.completed() && first.alertReceived) {
@@ -176,8 +189,17 @@ public final class SmtpTlsProber {
             if (!interrupted) {
                 interrupted = rawProbes(target, sni, List.of(RAW_SSL2, RAW_SSL3, RAW_TLS12, RAW_DHE), raw);
             }
+            Handshake t12 = hs.get("TLSv1.2");
+            if (!interrupted && t12 != null && t12.completed()) {
+                Session ses = connect(target, sni, new Attempt(RENEGOTIATE, new ProtocolVersion[0], new int[0]), null);
+                if (ses.reach != SmtpProbeResult.Reach.GREETED || !ses.starttlsAccepted) {
+                    interrupted = true;
+                } else {
+                    reneg = Optional.ofNullable(ses.renegotiation);
+                }
+            }
         }
-        return first.result(label, hs, raw, interrupted);
+        return first.result(label, hs, raw, interrupted, reneg);
     }
 
     /** Sends each named hand-built hello on its own connection; true when a connection was refused or cut (interrupted). */
@@ -215,7 +237,11 @@ public final class SmtpTlsProber {
                 dog.cancel(false);
             }
         } catch (IOException e) {
-            if (ses.handshake == null && rawHello == null) {
+            if (a.name.equals(RENEGOTIATE)) {
+                if (ses.renegotiation == null) {
+                    ses.renegotiation = new ClientRenegotiation(ClientRenegotiation.Outcome.UNKNOWN, "connection failed: " + e.getMessage());
+                }
+            } else if (ses.handshake == null && rawHello == null) {
                 ses.handshake = Handshake.failed(a.name, "connection failed: " + e.getMessage());
             }
             if (ses.raw == null && rawHello != null) {
@@ -244,7 +270,69 @@ public final class SmtpTlsProber {
         boolean alertReceived;
         byte[] rawHello;
         RawHandshake raw;
+        ClientRenegotiation renegotiation;
         String sni = "";
+
+        /**
+         * TLS 1.2 with the JDK's own JSSE client (the only stack here that initiates a renegotiation; Bouncy Castle
+         * never does), then a second ClientHello on the same connection (RFC 5246 7.4.1.2, with RFC 5746
+         * renegotiation_info). The second handshake is driven by reading: it is ACCEPTED when a second handshake
+         * completes, REFUSED on an alert or close, UNKNOWN when the server stays silent until the read timeout.
+         */
+        ClientRenegotiation renegotiate(Socket s) {
+            SSLSocket ssl;
+            try {
+                ssl = (SSLSocket) RENEGOTIATION_CONTEXT.getSocketFactory().createSocket(s,
+                        sni.isEmpty() ? s.getInetAddress().getHostAddress() : sni, s.getPort(), false);
+            } catch (IOException e) {
+                return new ClientRenegotiation(ClientRenegotiation.Outcome.UNKNOWN, "no TLS socket: " + e.getMessage());
+            }
+            AtomicInteger completed = new AtomicInteger();
+            try {
+                ssl.setUseClientMode(true);
+                ssl.setEnabledProtocols(new String[] {"TLSv1.2"});
+                SSLParameters params = ssl.getSSLParameters();
+                if (!sni.isEmpty()) {
+                    params.setServerNames(List.of(new SNIHostName(sni)));
+                }
+                ssl.setSSLParameters(params);
+                ssl.addHandshakeCompletedListener(e -> completed.incrementAndGet());
+                ssl.startHandshake();
+            } catch (IOException | RuntimeException e) {
+                // A server our JDK client cannot speak TLS 1.2 with (legacy suites only): no verdict, not a finding.
+                return new ClientRenegotiation(ClientRenegotiation.Outcome.UNKNOWN, "first TLS 1.2 handshake failed: " + message(e));
+            }
+            String first = ssl.getSession().getCipherSuite();
+            long deadline = System.nanoTime() + readTimeout.toNanos();
+            try {
+                ssl.setSoTimeout((int) Math.max(1, Math.min(200, readTimeout.toMillis())));
+                ssl.startHandshake();
+                InputStream in = ssl.getInputStream();
+                while (System.nanoTime() < deadline) {
+                    // handshake completion is announced on another thread, after the Finished message was read
+                    if (completed.get() >= 2) {
+                        return new ClientRenegotiation(ClientRenegotiation.Outcome.ACCEPTED,
+                                "after a TLS 1.2 handshake (" + first + ") a client-initiated renegotiation completed ("
+                                        + ssl.getSession().getCipherSuite() + ")");
+                    }
+                    try {
+                        if (in.read() < 0) {
+                            return new ClientRenegotiation(ClientRenegotiation.Outcome.REFUSED, "connection closed after the renegotiation ClientHello");
+                        }
+                    } catch (java.net.SocketTimeoutException e) {
+                        // nothing to read: the renegotiation may have completed, look again
+                    }
+                }
+                return completed.get() >= 2
+                        ? new ClientRenegotiation(ClientRenegotiation.Outcome.ACCEPTED, "a client-initiated renegotiation completed")
+                        : new ClientRenegotiation(ClientRenegotiation.Outcome.UNKNOWN, "no answer to the renegotiation ClientHello within "
+                                + readTimeout.toMillis() + " ms");
+            } catch (IOException | RuntimeException e) {
+                return new ClientRenegotiation(ClientRenegotiation.Outcome.REFUSED, "renegotiation refused: " + message(e));
+            } finally {
+                closeQuietly(ssl);
+            }
+        }
 
         void dialog(Socket s, boolean firstConnection) throws IOException {
             InputStream in = s.getInputStream();
@@ -299,7 +387,9 @@ public final class SmtpTlsProber {
                 return;
             }
             starttlsAccepted = true;
-            if (rawHello != null) {
+            if (attempt.name.equals(RENEGOTIATE)) {
+                renegotiation = renegotiate(s);
+            } else if (rawHello != null) {
                 raw = rawExchange(in, out);
             } else {
                 handshake = tls(in, out);
@@ -327,7 +417,7 @@ public final class SmtpTlsProber {
             Attempt a = attempt;
             List<X509Certificate> chain = new ArrayList<>();
             int[] dhBits = {-1};
-            boolean[] done = new boolean[3];
+            boolean[] done = new boolean[4];
             String[] negotiated = {"", ""};
             BcTlsCrypto crypto = new BcTlsCrypto(random);
             int[] offered = TlsUtils.getSupportedCipherSuites(crypto, a.suites);
@@ -384,6 +474,8 @@ public final class SmtpTlsProber {
                     return new TlsAuthentication() {
                         @Override
                         public void notifyServerCertificate(TlsServerCertificate sc) throws IOException {
+                            // BC's client sends status_request (RFC 6066 8) by default; a stapling server answers it
+                            done[3] = sc.getCertificateStatus() != null;
                             CertificateFactory cf;
                             try {
                                 cf = CertificateFactory.getInstance("X.509");
@@ -412,14 +504,15 @@ public final class SmtpTlsProber {
                     return Handshake.failed(a.name, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 }
             }
-            return new Handshake(a.name, true, normaliseVersion(negotiated[0]), negotiated[1], chain, done[1], done[2],
+            return new Handshake(a.name, true, normaliseVersion(negotiated[0]), negotiated[1], chain, done[1], done[2], done[3],
                     dhBits[0] > 0 ? OptionalInt.of(dhBits[0]) : OptionalInt.empty(), "");
         }
 
-        SmtpProbeResult result(String label, Map<String, Handshake> hs, Map<String, RawHandshake> raw, boolean interrupted) {
+        SmtpProbeResult result(String label, Map<String, Handshake> hs, Map<String, RawHandshake> raw, boolean interrupted,
+                               Optional<ClientRenegotiation> reneg) {
             Map<String, Handshake> all = new HashMap<>(hs);
             return new SmtpProbeResult(label, reach, greeting, greetingHost, ehlo, starttlsOffered, starttlsAccepted, auth, all, raw,
-                    problem, interrupted);
+                    problem, interrupted, reneg);
         }
     }
 
@@ -483,6 +576,54 @@ public final class SmtpTlsProber {
     private static void write(OutputStream out, String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * The JDK's JSSE client for the renegotiation test only. Its trust manager accepts every chain: the probe captures
+     * certificates and never trusts them (validation is the CERT area's job), and this connection carries no mail.
+     */
+    private static SSLContext renegotiationContext() {
+        X509ExtendedTrustManager acceptAll = new X509ExtendedTrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext c = SSLContext.getInstance("TLSv1.2", "SunJSSE");
+            c.init(null, new TrustManager[] {acceptAll}, new SecureRandom());
+            return c;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK's SunJSSE provider is required", e);
+        }
     }
 
     private static void closeQuietly(Socket s) {

@@ -77,13 +77,34 @@ public final class FakeSmtpServer implements AutoCloseable {
      * applies to (all other hellos go to the real stack), BC JSSE signature schemes, and a key manager that serves the
      * identity whatever its key usages say (BC's own would refuse a certificate without serverAuth).
      */
-    public record TlsExtras(ScriptedTls.Misbehaviour script, List<String> signatureSchemes, boolean anyUsageKeyManager) {
-        public static final TlsExtras NONE = new TlsExtras(null, List.of(), false);
+    public record TlsExtras(ScriptedTls.Misbehaviour script, List<String> signatureSchemes, boolean anyUsageKeyManager, Stack stack) {
+        public static final TlsExtras NONE = new TlsExtras(null, List.of(), false, Stack.BC_JSSE);
+
+        public TlsExtras(ScriptedTls.Misbehaviour script, List<String> signatureSchemes, boolean anyUsageKeyManager) {
+            this(script, signatureSchemes, anyUsageKeyManager, Stack.BC_JSSE);
+        }
+
+        /**
+         * The JDK's own JSSE server instead of BC JSSE: it accepts client-initiated TLS 1.2 renegotiation (unless the
+         * JVM-wide {@code jdk.tls.rejectClientInitiatedRenegotiation} is set, which the tests never do), while BC
+         * refuses every renegotiation.
+         */
+        public static TlsExtras jdk() {
+            return new TlsExtras(null, List.of(), false, Stack.JDK);
+        }
+
+        /** {@link NoEmsTlsServer}: TLS 1.2 only, without Extended Master Secret. */
+        public static TlsExtras noExtendedMasterSecret() {
+            return new TlsExtras(null, List.of(), false, Stack.BC_NO_EMS);
+        }
 
         public static TlsExtras scripted(ScriptedTls.Misbehaviour m) {
             return new TlsExtras(m, List.of(), false);
         }
     }
+
+    /** Which TLS server answers after STARTTLS. */
+    public enum Stack { BC_JSSE, JDK, BC_NO_EMS }
 
     private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
     private static final BouncyCastleJsseProvider JSSE = legacyJsse();
@@ -129,9 +150,10 @@ public final class FakeSmtpServer implements AutoCloseable {
         server.bind(new InetSocketAddress(address, port));
         if (setup.identity() != null) {
             char[] pw = "test".toCharArray();
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", JSSE);
+            KeyManagerFactory kmf = extras.stack() == Stack.JDK ? KeyManagerFactory.getInstance("SunX509", "SunJSSE")
+                    : KeyManagerFactory.getInstance("PKIX", JSSE);
             kmf.init(setup.identity().keyStore(pw), pw);
-            ctx = SSLContext.getInstance("TLS", JSSE);
+            ctx = extras.stack() == Stack.JDK ? SSLContext.getInstance("TLS", "SunJSSE") : SSLContext.getInstance("TLS", JSSE);
             ctx.init(extras.anyUsageKeyManager() ? new javax.net.ssl.KeyManager[] {anyUsage(setup.identity())} : kmf.getKeyManagers(),
                     null, new SecureRandom());
         } else {
@@ -200,6 +222,14 @@ public final class FakeSmtpServer implements AutoCloseable {
                         Thread.sleep(60_000);
                         return;
                     }
+                    if (extras.stack() == Stack.BC_NO_EMS) {
+                        try {
+                            NoEmsTlsServer.serve(s.getInputStream(), out, setup.identity());
+                        } catch (IOException e) {
+                            // the prober closes after the handshake or aborts it: expected
+                        }
+                        return;
+                    }
                     SSLSocket tls;
                     if (extras == TlsExtras.NONE) {
                         tls = (SSLSocket) ctx.getSocketFactory().createSocket(s, "localhost", s.getPort(), false);
@@ -235,6 +265,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                     }
                     try {
                         tls.startHandshake();
+                        // reading also answers a renegotiation ClientHello (the JDK server completes it, BC refuses)
                         tls.getInputStream().read();
                     } catch (IOException e) {
                         // the prober closes after the handshake or aborts it: expected

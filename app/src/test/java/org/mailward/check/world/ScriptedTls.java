@@ -37,7 +37,9 @@ public final class ScriptedTls {
         /** Answers every TLS 1.0-1.2 hello without renegotiation_info (no RFC 5746). */
         NO_RENEGOTIATION_INFO,
         /** Answers a DHE-only offer with a 1024-bit group (RFC 2409 group 2). */
-        DH_1024;
+        DH_1024,
+        /** Answers a TLS 1.2 hello offering DEFLATE (the prober's hand-built one) with ECDHE on secp224r1. */
+        CURVE_P224;
 
         /** Whether this server scripts its answer to {@code hello}; otherwise the real TLS stack answers. */
         public boolean applies(ClientHello hello) {
@@ -47,6 +49,7 @@ public final class ScriptedTls {
                 case NO_RENEGOTIATION_INFO -> !hello.sslv2() && hello.version() >= 0x0301 && !hello.offersTls13();
                 case DH_1024 -> !hello.sslv2() && hello.version() >= 0x0301 && !hello.offersTls13() && hello.suites().stream().anyMatch(ScriptedTls::dhe)
                         && hello.suites().stream().noneMatch(s -> s >= 0xc000 && s <= 0xc0ff || s >= 0xcca8 && s <= 0xccae && s != 0xccaa);
+                case CURVE_P224 -> !hello.sslv2() && hello.version() == 0x0303 && hello.compression().stream().anyMatch(c -> c != 0);
             };
         }
 
@@ -57,6 +60,7 @@ public final class ScriptedTls {
                 case COMPRESSION -> flight(hello, id, 1, true, false);
                 case NO_RENEGOTIATION_INFO -> flight(hello, id, 0, false, false);
                 case DH_1024 -> flight(hello, id, 0, true, true);
+                case CURVE_P224 -> flight(hello, id, 0, true, false, p224Params());
             };
         }
     }
@@ -151,6 +155,12 @@ public final class ScriptedTls {
      * (or DHE with the 1024-bit RFC 2409 group when {@code dh1024}), signed with SHA-256 by the identity's key.
      */
     static byte[] flight(ClientHello hello, TestCerts.Identity id, int compression, boolean renegotiationInfo, boolean dh1024) throws Exception {
+        return flight(hello, id, compression, renegotiationInfo, dh1024, dh1024 ? dhParams1024() : ecdheParams());
+    }
+
+    /** As above with the given ServerECDHParams / ServerDHParams. */
+    static byte[] flight(ClientHello hello, TestCerts.Identity id, int compression, boolean renegotiationInfo, boolean dh1024, byte[] params)
+            throws Exception {
         int version = Math.min(hello.version(), 0x0303);
         boolean rsa = id.key().getAlgorithm().equals("RSA");
         int suite;
@@ -166,7 +176,6 @@ public final class ScriptedTls {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(handshake(2, serverHello(version, serverRandom, suite, compression, renegotiationInfo)));
         out.writeBytes(handshake(11, certificate(id.chain())));
-        byte[] params = dh1024 ? dhParams1024() : ecdheParams();
         int sigAlg = rsa ? 0x0401 : 0x0403;
         out.writeBytes(handshake(12, keyExchange(params, version == 0x0303 ? sigAlg : -1,
                 sign(rsa ? "SHA256withRSA" : "SHA256withECDSA", id, hello.random(), serverRandom, params))));
@@ -228,6 +237,19 @@ public final class ScriptedTls {
         b.write(4);
         b.writeBytes(fixed(pub.getW().getAffineX(), 32));
         b.writeBytes(fixed(pub.getW().getAffineY(), 32));
+        return b.toByteArray();
+    }
+
+    /** RFC 8422 5.4 ServerECDHParams on secp224r1 (NamedCurve 21) with a fresh point (the JDK no longer has the curve: BC math). */
+    public static byte[] p224Params() {
+        org.bouncycastle.asn1.x9.X9ECParameters curve = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp224r1");
+        BigInteger k = new BigInteger(curve.getN().bitLength() - 1, RANDOM).add(BigInteger.ONE);
+        byte[] point = curve.getG().multiply(k).normalize().getEncoded(false);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(3);
+        u16(b, 21);
+        b.write(point.length);
+        b.writeBytes(point);
         return b.toByteArray();
     }
 

@@ -198,12 +198,14 @@ public final class TestWorld implements AutoCloseable {
         d = "noptr.test";
         ip = smtpIp();
         rr("mx." + d, "A", ip.getHostAddress());
+        rr(d, "CAA", "0 issue \"ca.test\""); // at the zone apex: the CAA walk climbs from mx.D to D
         smtp(ip, FakeSmtpServer.Setup.good("mx." + d, good("mx." + d)));
         mx(d, 10, "mx." + d);
         expect(d, plus(BASE, "PTR-MISSING"));
         d = "ptrbad.test";
         ip = smtpIp();
         rr("mx." + d, "A", ip.getHostAddress());
+        rr(d, "CAA", "0 issue \"ca.test\""); // at the zone apex: the CAA walk climbs from mx.D to D
         rr(Resolver.reverseName(ip), "PTR", "other." + d + ".");
         smtp(ip, FakeSmtpServer.Setup.good("mx." + d, good("mx." + d)));
         mx(d, 10, "mx." + d);
@@ -212,6 +214,7 @@ public final class TestWorld implements AutoCloseable {
         ip = smtpIp();
         String generic = "dynamic-" + ip.getHostAddress().replace('.', '-') + ".pool." + d;
         rr("mx." + d, "A", ip.getHostAddress());
+        rr(d, "CAA", "0 issue \"ca.test\""); // at the zone apex: the CAA walk climbs from mx.D to D
         rr(generic, "A", ip.getHostAddress());
         rr(Resolver.reverseName(ip), "PTR", generic + ".");
         smtp(ip, FakeSmtpServer.Setup.good(generic, good("mx." + d)));
@@ -665,10 +668,14 @@ public final class TestWorld implements AutoCloseable {
         standardMxWith(d, RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)),
                 "http://pki-down.rules.test:" + httpPort + "/ca.crl", null), s -> s);
         expect(d, plus(BASE, "CERT-REVOKED"));
+        d = "nocaa.test";
+        standardMx(d, s -> s);
+        expect(d, plus(BASE, "CERT-REVOKED"));
         d = "cert-notrevoked.test";
         standardMxWith(d, RulesPki.revocableLeaf(ca, "mx." + d, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)), base + "/ca.crl",
                 base + "/ocsp"), s -> s);
-        expect(d, BASE);
+        // not revoked (the CRL says so first); the leaf names an OCSP responder and the server does not staple: INFO
+        expect(d, plus(BASE, "CERT-REVOKED"));
     }
 
     /** RPKI data files of the world (the optional module reads them like --rpki-vrps / --rpki-routes). */
@@ -815,6 +822,9 @@ public final class TestWorld implements AutoCloseable {
         tlsCase("deflate.test", good("mx.deflate.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.COMPRESSION), "TLS-COMPRESSION");
         tlsCase("noreneg.test", good("mx.noreneg.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.NO_RENEGOTIATION_INFO),
                 "TLS-RENEGOTIATION");
+        tlsCase("clientreneg.test", good("mx.clientreneg.test"), s -> s, FakeSmtpServer.TlsExtras.jdk(), "TLS-RENEGOTIATION");
+        tlsCase("noems.test", good("mx.noems.test"), s -> s, FakeSmtpServer.TlsExtras.noExtendedMasterSecret(), "TLS-RENEGOTIATION", "TLS-NO-TLS13");
+        tlsCase("p224.test", good("mx.p224.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.CURVE_P224), "TLS-WEAK-DH");
         tlsCase("dh1024.test", goodRsa("mx.dh1024.test"), s -> s, FakeSmtpServer.TlsExtras.scripted(ScriptedTls.Misbehaviour.DH_1024), "TLS-WEAK-DH");
         tlsCase("sha1kx.test", good("mx.sha1kx.test"), s -> s.protocols("TLSv1.2"), new FakeSmtpServer.TlsExtras(null, List.of("ecdsa_sha1"), false),
                 "TLS-SHA1-SIGNATURE", "TLS-NO-TLS13");
@@ -973,8 +983,15 @@ public final class TestWorld implements AutoCloseable {
         servers.add(new FakeSmtpServer(ip, smtpPort, setup));
     }
 
+    /** Host names given a CAA record (once each) by {@link #host}; mx.nocaa.test is left without one. */
+    private final Set<String> caaHosts = new java.util.HashSet<>();
+
     private void host(String name, InetAddress ip, boolean ptr) {
         rr(name, "A", ip.getHostAddress());
+        // CERT-REVOKED INFO (no CAA) is wanted only for nocaa.test: every other host names the world's CA
+        if (!name.equals("mx.nocaa.test") && caaHosts.add(name)) {
+            rr(name, "CAA", "0 issue \"ca.test\"");
+        }
         if (ptr) {
             rr(Resolver.reverseName(ip), "PTR", name + ".");
         }
