@@ -110,43 +110,63 @@ public final class SmtpLoad {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * One client session slot: sends messages over a connection until all are claimed; when the peer refuses another
+     * transaction on the connection (a per-connection message limit, 421) or closes it, the unsent message goes back
+     * and the slot reconnects, as a real MTA client does.
+     */
     private static void session(InetSocketAddress peer, String from, String to, byte[] message, int messages, AtomicInteger next,
                                 AtomicInteger failed, long[] latencies, AtomicInteger latencyCount) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(peer, 10_000);
-            s.setSoTimeout(120_000);
-            s.setTcpNoDelay(true);
-            InputStream in = s.getInputStream();
-            OutputStream out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
-            expect(in, "220");
-            command(out, in, "EHLO load.bench.example", "250");
-            while (next.getAndIncrement() < messages) {
-                if (!command(out, in, "MAIL FROM:<" + from + ">", "250") || !command(out, in, "RCPT TO:<" + to + ">", "250")
-                        || !command(out, in, "DATA", "354")) {
-                    failed.incrementAndGet();
-                    command(out, in, "RSET", "250");
-                    continue;
+        int reconnects = 0;
+        while (next.get() < messages) {
+            try (Socket s = new Socket()) {
+                s.connect(peer, 10_000);
+                s.setSoTimeout(120_000);
+                s.setTcpNoDelay(true);
+                InputStream in = s.getInputStream();
+                OutputStream out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+                expect(in, "220");
+                command(out, in, "EHLO load.bench.example", "250");
+                while (next.getAndIncrement() < messages) {
+                    String mail = exchange(out, in, "MAIL FROM:<" + from + ">");
+                    if (!mail.startsWith("250")) {
+                        next.decrementAndGet(); // not sent: give the message back and reconnect
+                        break;
+                    }
+                    if (!command(out, in, "RCPT TO:<" + to + ">", "250") || !command(out, in, "DATA", "354")) {
+                        failed.incrementAndGet();
+                        command(out, in, "RSET", "250");
+                        continue;
+                    }
+                    out.write(message);
+                    out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+                    long t0 = System.nanoTime();
+                    out.flush();
+                    String reply = reply(in);
+                    long t = System.nanoTime() - t0;
+                    if (reply.startsWith("250")) {
+                        latencies[latencyCount.getAndIncrement()] = t;
+                    } else {
+                        failed.incrementAndGet();
+                    }
                 }
-                out.write(message);
-                out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
-                long t0 = System.nanoTime();
-                out.flush();
-                String reply = reply(in);
-                long t = System.nanoTime() - t0;
-                if (reply.startsWith("250")) {
-                    latencies[latencyCount.getAndIncrement()] = t;
-                } else {
-                    failed.incrementAndGet();
+                exchange(out, in, "QUIT");
+            } catch (IOException e) {
+                if (++reconnects > 1000) {
+                    throw e;
                 }
             }
-            command(out, in, "QUIT", "221");
         }
     }
 
-    private static boolean command(OutputStream out, InputStream in, String line, String want) throws IOException {
+    private static String exchange(OutputStream out, InputStream in, String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        return reply(in).startsWith(want);
+        return reply(in);
+    }
+
+    private static boolean command(OutputStream out, InputStream in, String line, String want) throws IOException {
+        return exchange(out, in, line).startsWith(want);
     }
 
     private static void expect(InputStream in, String want) throws IOException {
