@@ -3,12 +3,9 @@ package org.mailward.reports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.xml.XMLConstants;
 import javax.xml.transform.stream.StreamSource;
-import javax.xml.validation.SchemaFactory;
 import javax.xml.validation.Validator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -17,7 +14,6 @@ import org.mailward.reports.AggregateReport.Schema;
 import org.mailward.reports.Unpacker.Payload;
 import org.mailward.testing.ReportCorpus;
 import org.mailward.testing.ReportCorpus.Sample;
-import org.mailward.testing.SharedTestdata;
 import org.xml.sax.SAXException;
 
 /**
@@ -27,16 +23,7 @@ import org.xml.sax.SAXException;
 class AggregateReportWriterTest {
 
     static Validator validator(Schema schema) throws Exception {
-        Path xsd = schema == Schema.RFC7489 ? SharedTestdata.file("dmarc/rfc7489/rua-schema.xsd")
-                : SharedTestdata.file("dmarc/dmarcbis-aggregate-reporting/dmarc-xml-0.2.xsd");
-        String text = Files.readString(xsd);
-        if (schema == Schema.RFC7489) {
-            // see AggregateReportParserTest: the published RFC 7489 schema needs its target namespace as default
-            text = text.replaceFirst("targetNamespace=\"http://dmarc.org/dmarc-xml/0.1\"",
-                    "targetNamespace=\"http://dmarc.org/dmarc-xml/0.1\" xmlns=\"http://dmarc.org/dmarc-xml/0.1\"");
-        }
-        return SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI)
-                .newSchema(new StreamSource(new java.io.StringReader(text))).newValidator();
+        return org.mailward.testing.DmarcSchemas.validator(schema);
     }
 
     @ParameterizedTest

@@ -11,7 +11,7 @@ import org.mailward.reports.AggregateReport.Schema;
 /**
  * Validators for the two DMARC aggregate schemas of the shared testdata (skips the calling test when absent). The
  * published RFC 7489 schema needs its target namespace as default namespace to resolve its own type references
- * (same fix as AggregateReportWriterTest).
+ * (used by the writer and generator tests).
  */
 public final class DmarcSchemas {
 

@@ -2,8 +2,6 @@ package org.mailward.auth.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -37,7 +35,7 @@ class BodyHasherPropertyTest {
                 BodyHasher inPlace = new BodyHasher(c, "SHA-256", Long.MAX_VALUE);
                 MessageHeaders h1 = new MessageReader().read(msg, h -> List.of(inPlace)).headers();
                 BodyHasher streamed = new BodyHasher(c, "SHA-256", Long.MAX_VALUE);
-                MessageHeaders h2 = new MessageReader().read(new ChoppyStream(msg, new Random(rnd.nextLong())), h -> List.of(streamed)).headers();
+                MessageHeaders h2 = new MessageReader().read(new org.mailward.testing.TrickleStream(msg, new Random(rnd.nextLong())), h -> List.of(streamed)).headers();
                 String what = "case " + i + " " + c + " body " + escape(body);
                 assertThat(inPlace.hash()).as(what).isEqualTo(expected);
                 assertThat(streamed.hash()).as(what).isEqualTo(expected);
@@ -87,34 +85,6 @@ class BodyHasherPropertyTest {
 
     private static String escape(String s) {
         return s.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
-    }
-
-    /** An input stream that hands out its bytes in random small pieces. */
-    static final class ChoppyStream extends InputStream {
-        private final byte[] data;
-        private final Random rnd;
-        private int pos;
-
-        ChoppyStream(byte[] data, Random rnd) {
-            this.data = data;
-            this.rnd = rnd;
-        }
-
-        @Override
-        public int read() {
-            return pos < data.length ? data[pos++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (pos >= data.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(len, 1 + rnd.nextInt(7)), data.length - pos);
-            System.arraycopy(data, pos, b, off, n);
-            pos += n;
-            return n;
-        }
     }
 
     @Test

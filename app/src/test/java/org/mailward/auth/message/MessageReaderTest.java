@@ -112,7 +112,7 @@ class MessageReaderTest {
         read(msg, whole);
         for (int i = 0; i < 200; i++) {
             byte[] bytes = msg.getBytes(StandardCharsets.ISO_8859_1);
-            InputStream trickle = new TrickleStream(bytes, rnd);
+            InputStream trickle = new org.mailward.testing.TrickleStream(bytes, rnd);
             Recorder r = new Recorder();
             var rd = new MessageReader().read(trickle, h -> List.of(r));
             assertThat(r.sb.toString()).as("seed %d", seed).isEqualTo(whole.sb.toString());
@@ -120,33 +120,6 @@ class MessageReaderTest {
         }
     }
 
-    /** An input stream that returns random small pieces. */
-    static final class TrickleStream extends InputStream {
-        private final byte[] data;
-        private final Random rnd;
-        private int pos;
-
-        TrickleStream(byte[] data, Random rnd) {
-            this.data = data;
-            this.rnd = rnd;
-        }
-
-        @Override
-        public int read() {
-            return pos < data.length ? data[pos++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (pos >= data.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(len, 1 + rnd.nextInt(4)), data.length - pos);
-            System.arraycopy(data, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-    }
 
     /** Random bytes never make the reader throw, and every header byte is accounted for. */
     @Test
