@@ -3,7 +3,6 @@ package org.mailward.reports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.nio.file.Path;
 import java.util.List;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.Validator;
