@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code mailward queue list|show|flush|hold|release|delete|requeue [--json]} on the spool under --data. */
 @Command(name = "queue", description = "Inspect and manage the gateway's mail queue (like postqueue/postsuper).",
         subcommands = {QueueCommand.ListCmd.class, QueueCommand.Show.class, QueueCommand.Flush.class, QueueCommand.Hold.class,
-            QueueCommand.Release.class, QueueCommand.Delete.class, QueueCommand.Requeue.class})
+            QueueCommand.Release.class, QueueCommand.Delete.class, QueueCommand.Requeue.class, QueueCommand.Summary.class})
 public final class QueueCommand implements Runnable {
 
     @Spec
@@ -111,6 +111,33 @@ public final class QueueCommand implements Runnable {
             }
             if (!json) {
                 out().println("-- " + all.size() + " message(s)");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "summary", description = "Deferred mail by destination domain and reason (pending recipients, messages, oldest).")
+    static final class Summary extends Base {
+        @Override
+        public Integer call() throws IOException {
+            List<org.mailward.gateway.queue.QueueAdmin.DeferredGroup> groups = admin().deferredSummary();
+            for (var g : groups) {
+                if (json) {
+                    Map<String, Object> o = new java.util.LinkedHashMap<>();
+                    o.put("domain", g.domain());
+                    o.put("reason", g.reason());
+                    o.put("recipients", g.recipients());
+                    o.put("messages", g.messages());
+                    o.put("oldest", Instant.ofEpochMilli(g.oldestReceivedAt()).toString());
+                    out().println(Json.write(o));
+                } else {
+                    out().printf("%5d rcpt %5d msg  %-30s oldest %s  %s%n", g.recipients(), g.messages(), g.domain(),
+                            Instant.ofEpochMilli(g.oldestReceivedAt()), g.reason());
+                }
+            }
+            if (!json) {
+                out().println("-- " + groups.stream().mapToInt(org.mailward.gateway.queue.QueueAdmin.DeferredGroup::recipients).sum()
+                        + " deferred recipient(s) in " + groups.size() + " group(s)");
             }
             return ExitCodes.OK;
         }

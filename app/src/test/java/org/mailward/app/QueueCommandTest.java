@@ -62,6 +62,35 @@ class QueueCommandTest {
     }
 
     @Test
+    void summaryGroupsDeferredRecipientsByDomainAndReason() throws Exception {
+        Spool spool = new Spool(dir.resolve("spool"), Clock.systemUTC());
+        Envelope.Recipient refused = new Envelope.Recipient("x@slow.example", "", List.of(), Envelope.Status.PENDING, "451 4.7.1 try later");
+        Envelope.Recipient refused2 = new Envelope.Recipient("y@slow.example", "", List.of(), Envelope.Status.PENDING, "451 4.7.1 try later");
+        Envelope.Recipient done = new Envelope.Recipient("z@slow.example", "", List.of(), Envelope.Status.DELIVERED, "250 ok");
+        Envelope.Recipient dead = new Envelope.Recipient("u@Down.example", "", List.of(), Envelope.Status.PENDING, "");
+        String m1 = spool.enqueue(new Envelope("", "a@b.example", List.of(refused, refused2, done, dead), "", "", false, 0, "127.0.0.1", 0, 0,
+                "connection refused", ""), "Subject: a\r\n\r\n".getBytes()).queueId();
+        String m2 = spool.enqueue(new Envelope("", "a@b.example", List.of(refused), "", "", false, 0, "127.0.0.1", 0, 0, "", ""),
+                "Subject: b\r\n\r\n".getBytes()).queueId();
+        spool.enqueue(new Envelope("", "a@b.example", List.of(refused), "", "", false, 0, "127.0.0.1", 0, 0, "", ""),
+                "Subject: c\r\n\r\n".getBytes()); // active, not deferred: not counted
+        spool.move(m1, QueueState.ACTIVE, QueueState.DEFERRED);
+        spool.move(m2, QueueState.ACTIVE, QueueState.DEFERRED);
+        String[] lines = run("queue", "summary", "--json", "--data=" + dir).trim().split("\n");
+        assertThat(lines).hasSize(2);
+        JsonNode slow = json(lines[0]);
+        assertThat(slow.get("domain").asText()).isEqualTo("slow.example");
+        assertThat(slow.get("reason").asText()).isEqualTo("451 4.7.1 try later");
+        assertThat(slow.get("recipients").asInt()).isEqualTo(3);
+        assertThat(slow.get("messages").asInt()).isEqualTo(2);
+        JsonNode down = json(lines[1]);
+        assertThat(down.get("domain").asText()).isEqualTo("down.example");
+        assertThat(down.get("reason").asText()).isEqualTo("connection refused"); // no reply of its own: the message's last error
+        assertThat(down.get("recipients").asInt()).isEqualTo(1);
+        assertThat(run("queue", "summary", "--data=" + dir)).contains("-- 4 deferred recipient(s) in 2 group(s)");
+    }
+
+    @Test
     void configCheckJsonContract() throws Exception {
         Path f = dir.resolve("m.yml");
         Files.writeString(f, "hostname: mx.example.org\nlisteners: [{name: in, port: 70000}]\n");

@@ -29,6 +29,41 @@ public final class QueueAdmin {
         return all;
     }
 
+    /**
+     * One line of the deferred-mail summary: pending recipients of deferred messages to one destination domain with
+     * one last reply (like Postfix's qshape/mailq grouping, for "why is mail to X stuck").
+     */
+    public record DeferredGroup(String domain, String reason, int recipients, int messages, long oldestReceivedAt) {
+    }
+
+    /** Pending recipients of deferred messages grouped by destination domain and last reply, most recipients first. */
+    public List<DeferredGroup> deferredSummary() throws IOException {
+        record Key(String domain, String reason) {
+        }
+        java.util.Map<Key, int[]> counts = new java.util.LinkedHashMap<>();
+        java.util.Map<Key, java.util.Set<String>> messages = new java.util.HashMap<>();
+        java.util.Map<Key, Long> oldest = new java.util.HashMap<>();
+        for (QueuedMessage m : spool.list(QueueState.DEFERRED)) {
+            Envelope e = m.envelope();
+            for (Envelope.Recipient r : e.recipients()) {
+                if (r.status() != Envelope.Status.PENDING) {
+                    continue;
+                }
+                int at = r.address().lastIndexOf('@');
+                String domain = at < 0 ? "" : r.address().substring(at + 1).toLowerCase(java.util.Locale.ROOT);
+                String reason = !r.reply().isEmpty() ? r.reply() : e.lastError();
+                Key k = new Key(domain, reason);
+                counts.computeIfAbsent(k, x -> new int[1])[0]++;
+                messages.computeIfAbsent(k, x -> new java.util.HashSet<>()).add(e.queueId());
+                oldest.merge(k, e.receivedAt(), Math::min);
+            }
+        }
+        List<DeferredGroup> out = new ArrayList<>();
+        counts.forEach((k, c) -> out.add(new DeferredGroup(k.domain(), k.reason(), c[0], messages.get(k).size(), oldest.get(k))));
+        out.sort(java.util.Comparator.comparingInt(DeferredGroup::recipients).reversed().thenComparing(DeferredGroup::domain));
+        return out;
+    }
+
     /** Makes deferred messages due now (postqueue -f). Returns how many. */
     public int flush() throws IOException {
         int n = 0;
