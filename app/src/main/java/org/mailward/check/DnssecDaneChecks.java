@@ -1,11 +1,7 @@
 package org.mailward.check;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.mailward.check.probe.Handshake;
@@ -131,19 +127,8 @@ public final class DnssecDaneChecks implements AreaCheck {
     static boolean matches(DnsRecord.Tlsa t, List<X509Certificate> chain) {
         List<X509Certificate> candidates = t.usage() == 3 ? chain.subList(0, 1) : t.usage() == 2 ? chain.subList(Math.min(1, chain.size()), chain.size()) : List.of();
         for (X509Certificate c : candidates) {
-            try {
-                byte[] data = t.selector() == 0 ? c.getEncoded() : c.getPublicKey().getEncoded();
-                byte[] digest = switch (t.matchingType()) {
-                    case 0 -> data;
-                    case 1 -> MessageDigest.getInstance("SHA-256").digest(data);
-                    case 2 -> MessageDigest.getInstance("SHA-512").digest(data);
-                    default -> null;
-                };
-                if (digest != null && Arrays.equals(digest, t.association())) {
-                    return true;
-                }
-            } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
-                // an unencodable certificate matches nothing
+            if (t.matches(c)) {
+                return true;
             }
         }
         return false;

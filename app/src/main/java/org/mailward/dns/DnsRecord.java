@@ -101,6 +101,27 @@ public sealed interface DnsRecord {
         public RecordType type() { return RecordType.TLSA; }
         public String data() { return usage + " " + selector + " " + matchingType + " " + HexFormat.of().formatHex(association); }
 
+        /**
+         * RFC 6698 2.1.2-2.1.3: whether this record's association data is {@code c} itself (selector 0) or its
+         * SubjectPublicKeyInfo (selector 1), in full (matching type 0) or as its SHA-256 (1) or SHA-512 (2) digest.
+         * Which certificate of a chain to try is the usage's business (the caller's). Unknown matching
+         * types and certificates that cannot be encoded match nothing; any selector other than 0 is taken as 1.
+         */
+        public boolean matches(java.security.cert.X509Certificate c) {
+            try {
+                byte[] data = selector == 0 ? c.getEncoded() : c.getPublicKey().getEncoded();
+                byte[] digest = switch (matchingType) {
+                    case 0 -> data;
+                    case 1 -> java.security.MessageDigest.getInstance("SHA-256").digest(data);
+                    case 2 -> java.security.MessageDigest.getInstance("SHA-512").digest(data);
+                    default -> null;
+                };
+                return digest != null && java.security.MessageDigest.isEqual(digest, association);
+            } catch (java.security.cert.CertificateEncodingException | java.security.NoSuchAlgorithmException e) {
+                return false;
+            }
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Tlsa t && t.usage == usage && t.selector == selector && t.matchingType == matchingType

@@ -2,9 +2,7 @@ package org.mailward.gateway.delivery;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -46,13 +44,13 @@ final class DaneVerifier {
                 continue;
             }
             if (t.usage() == 3) {
-                if (matches(t, chain.get(0))) {
+                if (t.matches(chain.get(0))) {
                     return "";
                 }
                 continue;
             }
             for (int i = 1; i < chain.size(); i++) {
-                if (!matches(t, chain.get(i))) {
+                if (!t.matches(chain.get(i))) {
                     continue;
                 }
                 String problem = chainBelow(chain, i, clock);
@@ -79,21 +77,6 @@ final class DaneVerifier {
             }
         }
         return "";
-    }
-
-    static boolean matches(DnsRecord.Tlsa t, X509Certificate c) {
-        try {
-            byte[] data = t.selector() == 0 ? c.getEncoded() : c.getPublicKey().getEncoded();
-            byte[] digest = switch (t.matchingType()) {
-                case 0 -> data;
-                case 1 -> MessageDigest.getInstance("SHA-256").digest(data);
-                case 2 -> MessageDigest.getInstance("SHA-512").digest(data);
-                default -> null;
-            };
-            return digest != null && MessageDigest.isEqual(digest, t.association());
-        } catch (CertificateEncodingException | java.security.NoSuchAlgorithmException e) {
-            return false;
-        }
     }
 
     /**
