@@ -1,34 +1,22 @@
 package org.mailward.reports;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailward.store.Database;
-import org.mailward.testing.PostgresServer;
+import org.mailward.testing.PostgresCluster;
 
 /** The store contract on a real PostgreSQL (a throwaway Debian cluster on 127.0.0.1). */
 @Tag("interop")
 class ReportStorePostgresTest extends ReportStoreContract {
 
-    static PostgresServer pg;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresCluster PG = new PostgresCluster();
 
     private String url;
 
     @Override
     Database openFresh() throws Exception {
-        url = pg.createDatabase("mailward_test");
+        url = PG.createDatabase("mailward_test");
         return Database.open(url, "", "");
     }
 

@@ -1,31 +1,19 @@
 package org.mailward.gateway.events;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailward.store.Database;
-import org.mailward.testing.PostgresServer;
+import org.mailward.testing.PostgresCluster;
 
 /** The event store contract on a real PostgreSQL (a throwaway Debian cluster on 127.0.0.1). */
 @Tag("interop")
 class StoreEventWriterPostgresTest extends StoreEventWriterContract {
 
-    static PostgresServer pg;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresCluster PG = new PostgresCluster();
 
     @Override
     Database openFresh() throws Exception {
-        return Database.open(pg.createDatabase("mailward_events"), "", "");
+        return PG.openFresh("mailward_events");
     }
 }
