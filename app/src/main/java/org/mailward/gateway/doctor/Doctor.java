@@ -258,7 +258,7 @@ public final class Doctor {
             items.add(DoctorItem.of("DOCTOR-MX", Status.WARN, domain, "the MX lookup failed: could not be checked", "retry"));
             return;
         }
-        List<String> hosts = mxHosts(domain);
+        List<String> hosts = mxHosts(a);
         if (hosts.isEmpty()) {
             items.add(DoctorItem.of("DOCTOR-MX", Status.ERROR, domain, "no MX record: mail for the domain does not come through the gateway",
                     "publish " + domain + ". IN MX 10 " + host + "."));
@@ -350,7 +350,10 @@ public final class Doctor {
     }
 
     private List<String> mxHosts(String domain) {
-        DnsAnswer a = resolver.query(domain, RecordType.MX);
+        return mxHosts(resolver.query(domain, RecordType.MX));
+    }
+
+    private static List<String> mxHosts(DnsAnswer a) {
         return a.records().stream().filter(r -> r instanceof DnsRecord.Mx).map(r -> Resolver.normalise(((DnsRecord.Mx) r).exchange()))
                 .filter(h -> !h.isEmpty()).distinct().toList();
     }
