@@ -36,6 +36,7 @@ import org.mailward.gateway.inbound.InboundHook;
 import org.mailward.gateway.inbound.RelayControl;
 import org.mailward.gateway.inbound.SecureReceiptHook;
 import org.mailward.gateway.inbound.SubmissionAuthHook;
+import org.mailward.gateway.outbound.LocalSubmission;
 import org.mailward.gateway.outbound.OutboundProcessor;
 import org.mailward.gateway.queue.Spool;
 import org.mailward.smtp.Authenticator;
@@ -61,6 +62,7 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayMetrics metrics;
     private MetricsServer metricsServer;
+    private LocalSubmission localSubmission;
 
     private Gateway(Spool spool, QueueManager queue, GatewayEvents events, Optional<Database> database, GatewayMetrics metrics) {
         this.spool = spool;
@@ -104,6 +106,7 @@ public final class Gateway implements AutoCloseable {
                     config.users().stream().anyMatch(x -> x.name().equals(u) && PasswordHash.verify(p, x.passwordHash())));
             Optional<OutboundProcessor> outbound = config.dkim().isEmpty() && config.disclaimers().isEmpty()
                     ? Optional.empty() : Optional.of(OutboundProcessor.start(config, resolver, clock));
+            g.localSubmission = new LocalSubmission(spool, outbound, clock, qm::wake, config.hostname());
             for (GatewayConfig.Listener l : config.listeners()) {
                 List<InboundHook> hooks = new ArrayList<>();
                 hooks.add(new SecureReceiptHook(l.tls() == GatewayConfig.TlsPolicy.REQUIRED));
@@ -192,6 +195,11 @@ public final class Gateway implements AutoCloseable {
     /** Where authentication and delivery TLS outcomes are recorded. */
     public GatewayEvents events() {
         return events;
+    }
+
+    /** Where mail the gateway writes itself (replies, reports) enters the outbound path: signed, spooled, delivered. */
+    public LocalSubmission localSubmission() {
+        return localSubmission;
     }
 
     public GatewayMetrics metrics() {
