@@ -74,4 +74,39 @@ class FailureReportsConfigTest {
                 .anySatisfy(m -> assertThat(m).startsWith("9: ").contains("envelopeSender must be reporter or null"))
                 .anySatisfy(m -> assertThat(m).startsWith("10: ").contains("unknown key 'rua' in failureReports"));
     }
+
+    /** Property: any mix of values in the failureReports section gives a config or positioned errors, never a throw. */
+    @Test
+    void sectionFuzz() {
+        long seed = 20261207L;
+        java.util.Random r = new java.util.Random(seed);
+        String[] values = {"none", "headers-only", "localparts", "[none, localparts]", "[headers-only, localparts]", "true", "false", "",
+                "[]", "{}", "null", "~", "5", "-3", "1M", "x@y.example", "\"not an address\"", "reporter", "{ orgName: X }",
+                "{ email: a@b.example }", "{ bogus: 1 }", "[[a]]"};
+        String[] keys = {"enabled", "redact", "maxPerDomainPerHour", "reporter", "envelopeSender", "bogus"};
+        for (int i = 0; i < 400; i++) {
+            StringBuilder y = new StringBuilder(BASE).append(r.nextInt(10) == 0 ? "failureReports: " + values[r.nextInt(values.length)] + "\n"
+                    : "failureReports:\n");
+            java.util.Set<String> used = new java.util.HashSet<>();
+            for (int k = 0; k < r.nextInt(6); k++) {
+                String key = keys[r.nextInt(keys.length)];
+                if (used.add(key) && !y.toString().endsWith(": " + values[0] + "\n")) {
+                    y.append("  ").append(key).append(": ").append(values[r.nextInt(values.length)]).append('\n');
+                }
+            }
+            try {
+                ConfigReader.Result res = ConfigReader.read(y.toString(), Path.of("."));
+                assertThat(res.valid() || !res.errors().isEmpty()).as("seed %d case %d", seed, i).isTrue();
+                for (ConfigError e : res.errors()) {
+                    assertThat(e.line()).as("seed %d case %d: %s", seed, i, e.message()).isPositive();
+                }
+                if (res.valid()) {
+                    GatewayConfig.FailureReports f = res.config().orElseThrow().failureReports();
+                    assertThat(f.maxPerDomainPerHour()).isBetween(0, 100_000);
+                }
+            } catch (RuntimeException ex) {
+                throw new AssertionError("seed " + seed + " case " + i + ": reader threw on\n" + y, ex);
+            }
+        }
+    }
 }
