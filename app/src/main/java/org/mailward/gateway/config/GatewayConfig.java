@@ -14,7 +14,17 @@ import org.mailward.smtp.tls.TlsProfile;
 public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                             List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                             Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
-                            Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics) {
+                            Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
+                            FailureReports failureReports) {
+
+    /** The configuration without DMARC failure reports (their default: off). */
+    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
+                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
+                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
+                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics) {
+        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
+                authentication, database, metrics, FailureReports.defaults());
+    }
 
     /** A configuration with the default authentication policy, the default store and no metrics endpoint. */
     public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
@@ -32,6 +42,7 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
         java.util.Objects.requireNonNull(authentication);
         java.util.Objects.requireNonNull(database);
         java.util.Objects.requireNonNull(metrics);
+        java.util.Objects.requireNonNull(failureReports);
         dkim = List.copyOf(dkim);
         disclaimers = List.copyOf(disclaimers);
         listeners = List.copyOf(listeners);
@@ -43,7 +54,7 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
     /** The same configuration with another store URL (the CLI's {@code --db} wins over the file). */
     public GatewayConfig withDatabase(String jdbcUrl) {
         return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
-                disclaimers, authentication, Optional.of(jdbcUrl), metrics);
+                disclaimers, authentication, Optional.of(jdbcUrl), metrics, failureReports);
     }
 
     public enum ListenerKind { INBOUND, SUBMISSION }
@@ -168,6 +179,30 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
 
         public static Authentication defaults() {
             return new Authentication(true, AuthActions.baseline(), "[Suspicious]", "X-Mailward-Auth-Tag", List.of(), List.of());
+        }
+    }
+
+    /**
+     * DMARC failure reports (RFC 7489 7.3, RFC 6591, RFC 9991) the gateway sends about inbound mail that fails
+     * DMARC, to the sender domain's {@code ruf}. Off by default: they show the original's header to a third party.
+     *
+     * @param enabled             send them at all (default false)
+     * @param headersOnly         attach the original's header section only, not the message (default true)
+     * @param redactLocalParts    replace local parts of addresses by keyed hashes (default false)
+     * @param maxPerDomainPerHour reports per reported policy domain and hour (default 10)
+     * @param orgName             our name in the report text (default: the host name)
+     * @param email               From: of the reports (default: postmaster at the host name)
+     * @param nullSender          MAIL FROM:<> instead of {@code email} (default false)
+     */
+    public record FailureReports(boolean enabled, boolean headersOnly, boolean redactLocalParts, int maxPerDomainPerHour,
+                                 Optional<String> orgName, Optional<String> email, boolean nullSender) {
+        public FailureReports {
+            java.util.Objects.requireNonNull(orgName);
+            java.util.Objects.requireNonNull(email);
+        }
+
+        public static FailureReports defaults() {
+            return new FailureReports(false, true, false, 10, Optional.empty(), Optional.empty(), false);
         }
     }
 }
