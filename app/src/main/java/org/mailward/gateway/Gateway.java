@@ -21,6 +21,11 @@ import java.security.SecureRandom;
 import org.mailward.auth.dmarc.DmarcOptions;
 import org.mailward.auth.dmarc.psl.PublicSuffixList;
 import org.mailward.auth.verify.MessageAuthenticator;
+import org.mailward.check.CheckConfig;
+import org.mailward.check.CheckRunner;
+import org.mailward.check.TrustStores;
+import org.mailward.gateway.doctor.Doctor;
+import org.mailward.gateway.doctor.ScheduledDoctor;
 import org.mailward.gateway.events.GatewayEvents;
 import org.mailward.gateway.events.StoreEventWriter;
 import org.mailward.gateway.inbound.AuthenticationHook;
@@ -63,6 +68,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private MetricsServer metricsServer;
     private LocalSubmission localSubmission;
+    private ScheduledDoctor doctor;
 
     private Gateway(Spool spool, QueueManager queue, GatewayEvents events, Optional<Database> database, GatewayMetrics metrics) {
         this.spool = spool;
@@ -141,7 +147,18 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         qm.start();
+        if (config.serve().doctor().enabled()) {
+            g.doctor = startDoctor(config, resolver, clock, metrics);
+        }
         return g;
+    }
+
+    /** issue 8: the deployment self-check in the background at start and every {@code doctor.interval}, as metrics. */
+    private static ScheduledDoctor startDoctor(GatewayConfig config, Resolver resolver, Clock clock, GatewayMetrics metrics) {
+        Set<java.security.cert.X509Certificate> anchors = TrustStores.jdkDefault();
+        CheckRunner checker = new CheckRunner(CheckConfig.builder(resolver).clock(clock).probeSmtp(false).probeDkim(false)
+                .trustAnchors(anchors).build());
+        return ScheduledDoctor.start(new Doctor(resolver, clock, anchors, Optional.of(checker)), config, clock, metrics::doctorResults);
     }
 
     /**
@@ -202,6 +219,16 @@ public final class Gateway implements AutoCloseable {
         return localSubmission;
     }
 
+    /** The gateway's store (events, reports, dashboard users), when it could be opened. */
+    public Optional<Database> database() {
+        return database;
+    }
+
+    /** The scheduled self-check, when {@code doctor.enabled}. */
+    public Optional<ScheduledDoctor> doctor() {
+        return Optional.ofNullable(doctor);
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
@@ -223,6 +250,9 @@ public final class Gateway implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (doctor != null) {
+            doctor.close();
         }
         queue.close();
         runners.forEach(HookRunner::close);
