@@ -27,6 +27,16 @@ import org.mailward.check.TrustStores;
 import org.mailward.gateway.doctor.Doctor;
 import org.mailward.gateway.doctor.ScheduledDoctor;
 import org.mailward.gateway.events.GatewayEvents;
+import org.mailward.gateway.reporting.DailyReports;
+import org.mailward.gateway.reporting.QueuedReportSender;
+import org.mailward.gateway.reporting.SentReports;
+import org.mailward.reports.AggregateReport;
+import org.mailward.reports.generate.GatewayEventReader;
+import org.mailward.reports.generate.HttpsPoster;
+import org.mailward.reports.generate.JdkHttpsPoster;
+import org.mailward.reports.generate.ReportDestinations;
+import org.mailward.reports.generate.ReportGeneration;
+import org.mailward.reports.generate.ReporterIdentity;
 import org.mailward.gateway.events.StoreEventWriter;
 import org.mailward.gateway.inbound.AuthenticationHook;
 import org.mailward.gateway.observe.GatewayMetrics;
@@ -69,6 +79,7 @@ public final class Gateway implements AutoCloseable {
     private MetricsServer metricsServer;
     private LocalSubmission localSubmission;
     private ScheduledDoctor doctor;
+    private DailyReports reports;
 
     private Gateway(Spool spool, QueueManager queue, GatewayEvents events, Optional<Database> database, GatewayMetrics metrics) {
         this.spool = spool;
@@ -150,7 +161,29 @@ public final class Gateway implements AutoCloseable {
         if (config.serve().doctor().enabled()) {
             g.doctor = startDoctor(config, resolver, clock, metrics);
         }
+        if (config.serve().reportGeneration().enabled()) {
+            if (db.isEmpty()) {
+                LOG.error("*** reportGeneration is enabled but the store could not be opened: no reports are generated ***");
+            } else {
+                g.reports = dailyReports(config, db.get(), g.localSubmission, resolver, clock,
+                        new JdkHttpsPoster(clientTls, Duration.ofSeconds(60))).start();
+            }
+        }
         return g;
+    }
+
+    /**
+     * issue 7: the daily DMARC aggregate and TLS-RPT reports of this gateway, mail through {@code submission} (our
+     * queue, our DKIM signature), TLS-RPT https: destinations through {@code https}. Not started.
+     */
+    public static DailyReports dailyReports(GatewayConfig config, Database db, LocalSubmission submission, Resolver resolver,
+                                            Clock clock, HttpsPoster https) {
+        GatewayConfig.ReportSchedule s = config.serve().reportGeneration();
+        ReporterIdentity me = ReporterIdentity.of(s.orgName().orElse(null), s.email().orElse(null), config.hostname());
+        ReportGeneration generation = new ReportGeneration(new GatewayEventReader(db),
+                new ReportDestinations(resolver, PublicSuffixList.bundled()), me,
+                s.schema().equals("dmarc-2.0") ? AggregateReport.Schema.DMARC_2_0 : AggregateReport.Schema.RFC7489, clock);
+        return new DailyReports(s, generation, new SentReports(db), new QueuedReportSender(submission), https, clock);
     }
 
     /** issue 8: the deployment self-check in the background at start and every {@code doctor.interval}, as metrics. */
@@ -229,6 +262,11 @@ public final class Gateway implements AutoCloseable {
         return Optional.ofNullable(doctor);
     }
 
+    /** The daily report job, when {@code reportGeneration.enabled} and the store is open. */
+    public Optional<DailyReports> reports() {
+        return Optional.ofNullable(reports);
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
@@ -253,6 +291,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (doctor != null) {
             doctor.close();
+        }
+        if (reports != null) {
+            reports.close();
         }
         queue.close();
         runners.forEach(HookRunner::close);
