@@ -20,9 +20,3 @@ CREATE TABLE report_day (
     finished_at   BIGINT NOT NULL,
     reports       INTEGER NOT NULL
 );
-
--- Small settings the web server keeps, e.g. the path secret of the TLS-RPT POST endpoint.
-CREATE TABLE web_setting (
-    setting_name   VARCHAR(100) PRIMARY KEY,
-    setting_value  VARCHAR(1000) NOT NULL
-);

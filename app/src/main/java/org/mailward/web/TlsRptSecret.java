@@ -10,13 +10,13 @@ import org.mailward.store.Database;
 
 /**
  * The path secret of the TLS-RPT POST endpoint ({@code POST /tlsrpt/SECRET}) when the configuration gives none:
- * 256 random bits, created once and kept in {@code web_setting} (V4), so the published {@code rua=https:} URI
+ * 256 random bits, created once and kept in the {@code settings} table (V1), so the published {@code rua=https:} URI
  * stays the same across restarts. Reporters are anonymous (RFC 8460 5.2 has no authentication): this secret only
  * keeps strangers who do not know the published record from filling the store.
  */
 public final class TlsRptSecret {
 
-    static final String SETTING = "tlsrpt.secret";
+    static final String SETTING = "web.tlsrpt_secret";
 
     private TlsRptSecret() {
     }
@@ -24,7 +24,7 @@ public final class TlsRptSecret {
     /** The stored secret, created now when there is none. */
     public static String ensure(Database db, SecureRandom random) throws SQLException {
         try (Connection c = db.connection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT setting_value FROM web_setting WHERE setting_name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT setting_value FROM settings WHERE name = ?")) {
                 ps.setString(1, SETTING);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
@@ -35,7 +35,7 @@ public final class TlsRptSecret {
             byte[] b = new byte[32];
             random.nextBytes(b);
             String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO web_setting (setting_name, setting_value) VALUES (?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO settings (name, setting_value) VALUES (?, ?)")) {
                 ps.setString(1, SETTING);
                 ps.setString(2, secret);
                 ps.executeUpdate();
