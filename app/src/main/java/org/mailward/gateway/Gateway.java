@@ -188,10 +188,12 @@ public final class Gateway implements AutoCloseable {
 
     /** issue 8: the deployment self-check in the background at start and every {@code doctor.interval}, as metrics. */
     private static ScheduledDoctor startDoctor(GatewayConfig config, Resolver resolver, Clock clock, GatewayMetrics metrics) {
-        Set<java.security.cert.X509Certificate> anchors = TrustStores.jdkDefault();
-        CheckRunner checker = new CheckRunner(CheckConfig.builder(resolver).clock(clock).probeSmtp(false).probeDkim(false)
-                .trustAnchors(anchors).build());
-        return ScheduledDoctor.start(new Doctor(resolver, clock, anchors, Optional.of(checker)), config, clock, metrics::doctorResults);
+        return ScheduledDoctor.start(() -> {
+            Set<java.security.cert.X509Certificate> anchors = TrustStores.jdkDefault();
+            CheckRunner checker = new CheckRunner(CheckConfig.builder(resolver).clock(clock).probeSmtp(false).probeDkim(false)
+                    .trustAnchors(anchors).build());
+            return new Doctor(resolver, clock, anchors, Optional.of(checker));
+        }, config, clock, metrics::doctorResults);
     }
 
     /**

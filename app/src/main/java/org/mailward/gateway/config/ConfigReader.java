@@ -179,15 +179,20 @@ public final class ConfigReader {
             error(at(m, key), what + "." + key + ": '" + s.get() + "' is not a duration (e.g. 300s, 5m, 1h, 5d, 500ms)");
             return def;
         }
-        long v = Long.parseLong(x.group(1));
         String unit = x.group(2) == null ? "s" : x.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(v);
-            case "m" -> Duration.ofMinutes(v);
-            case "h" -> Duration.ofHours(v);
-            case "d" -> Duration.ofDays(v);
-            default -> Duration.ofSeconds(v);
-        };
+        try {
+            long v = Long.parseLong(x.group(1));
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(v);
+                case "m" -> Duration.ofMinutes(v);
+                case "h" -> Duration.ofHours(v);
+                case "d" -> Duration.ofDays(v);
+                default -> Duration.ofSeconds(v);
+            };
+        } catch (NumberFormatException | ArithmeticException e) { // more digits than a duration can hold
+            error(at(m, key), what + "." + key + ": '" + s.get() + "' is too large");
+            return def;
+        }
     }
 
     private List<YamlNode> list(YamlNode.Map_ m, String key, String what) {

@@ -31,15 +31,17 @@ public final class ScheduledDoctor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledDoctor.class);
 
-    private final Doctor doctor;
+    private final java.util.function.Supplier<Doctor> doctorFactory;
+    private Doctor doctor;
     private final GatewayConfig config;
     private final Clock clock;
     private final BiConsumer<List<DoctorItem>, Instant> results;
     private final ScheduledExecutorService executor;
     private volatile List<DoctorItem> last = List.of();
 
-    private ScheduledDoctor(Doctor doctor, GatewayConfig config, Clock clock, BiConsumer<List<DoctorItem>, Instant> results) {
-        this.doctor = Objects.requireNonNull(doctor);
+    private ScheduledDoctor(java.util.function.Supplier<Doctor> doctor, GatewayConfig config, Clock clock,
+                            BiConsumer<List<DoctorItem>, Instant> results) {
+        this.doctorFactory = Objects.requireNonNull(doctor);
         this.config = Objects.requireNonNull(config);
         this.clock = Objects.requireNonNull(clock);
         this.results = Objects.requireNonNull(results);
@@ -50,8 +52,12 @@ public final class ScheduledDoctor implements AutoCloseable {
         });
     }
 
-    /** Schedules the first run now and then one every {@code config.serve().doctor().interval()}; returns at once. */
-    public static ScheduledDoctor start(Doctor doctor, GatewayConfig config, Clock clock, BiConsumer<List<DoctorItem>, Instant> results) {
+    /**
+     * Schedules the first run now and then one every {@code config.serve().doctor().interval()}; returns at once.
+     * {@code doctor} is called on the first run, in the background (loading trust anchors is not free, and a
+     * failure there must not fail the gateway's start).
+     */
+    public static ScheduledDoctor start(java.util.function.Supplier<Doctor> doctor, GatewayConfig config, Clock clock, BiConsumer<List<DoctorItem>, Instant> results) {
         ScheduledDoctor d = new ScheduledDoctor(doctor, config, clock, results);
         long every = config.serve().doctor().interval().toMillis();
         d.executor.scheduleWithFixedDelay(d::runOnce, 0, every, TimeUnit.MILLISECONDS);
@@ -73,6 +79,9 @@ public final class ScheduledDoctor implements AutoCloseable {
             if (outbound.isEmpty()) {
                 LOG.info("doctor: no outbound address known (the listeners bind every address): set doctor.outboundAddresses "
                         + "to check PTR and SPF for them");
+            }
+            if (doctor == null) {
+                doctor = doctorFactory.get();
             }
             List<DoctorItem> items = doctor.run(config, outbound, cert);
             Instant at = clock.instant();
