@@ -188,6 +188,38 @@ class DailyReportsTest {
     }
 
     @Test
+    void enabledInTheConfigurationTheGatewayRunsTheCatchUpAtStart() throws Exception {
+        try (Database db = Database.openH2(dir.resolve("data"))) {
+            GatewayEventRows.insertSampleDay(db);
+        }
+        sink = SmtpServer.start(SmtpServerConfig.of("sink", new InetSocketAddress("127.0.0.1", 0), "sink.test"), (s, t, m) -> {
+            delivered.add(new String(m, StandardCharsets.ISO_8859_1));
+            return Decision.accept();
+        });
+        GatewayConfig c = config();
+        c = c.withServe(new GatewayConfig.Serve(c.serve().doctor(), c.serve().dashboard(),
+                new GatewayConfig.ReportSchedule(true, LocalTime.of(1, 30), Optional.of("Receiver Test Org"),
+                        Optional.of("dmarc-reports@receiver.test"), "dmarc-2.0", 1)));
+        // no https: destination here: the gateway's own poster would go out to the network
+        ZoneFileResolver mailOnly = ZoneFileResolver.fromText(GatewayEventRows.ZONE.replace(",https://tlsrpt.example.net/v1/report", "")
+                + DkimKeys.zoneLine("s1._domainkey.receiver.test", DkimKeys.recordValue(KEY.getPublic())) + "\n"
+                + "example.com. IN MX 10 sink.test.\nreports.example.net. IN MX 10 sink.test.\nexample.net. IN MX 10 sink.test.\n"
+                + "sink.test. IN A 127.0.0.1\n");
+        gateway = Gateway.start(c, dir.resolve("data"), mailOnly, CLOCK, SSLContext.getDefault(), List.of());
+        assertThat(gateway.reports()).isPresent();
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (delivered.size() < 3 && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertThat(delivered).hasSize(3);
+        assertThat(delivered).allMatch(m -> m.contains("DKIM-Signature:") && m.contains("d=receiver.test"));
+        assertThat(delivered).anyMatch(m -> m.contains("Subject: Report Domain: example.org Submitter: receiver.test"))
+                .anyMatch(m -> m.contains("TLS-Report-Domain: example.net"));
+        // the run at start finished the day: asking again sends nothing
+        assertThat(gateway.reports().orElseThrow().runDue()).isEmpty();
+    }
+
+    @Test
     void dueDaysAndNextRunFollowTheConfiguredTime() {
         GatewayConfig.ReportSchedule s = new GatewayConfig.ReportSchedule(true, LocalTime.of(1, 30), Optional.empty(), Optional.empty(), "rfc7489", 3);
         assertThat(DailyReports.dueDays(s, Instant.parse("2026-12-07T01:29:59Z")))
