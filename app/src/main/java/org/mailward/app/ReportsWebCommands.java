@@ -63,8 +63,13 @@ final class ReportsWebCommands {
             Optional<String> admin = credentials.ensureAdmin(clock.instant().getEpochSecond());
             admin.ifPresent(pw -> spec.commandLine().getErr().printf(
                     "first run: created user '%s' with password %s (shown once, stored hashed)%n", Credentials.ADMIN, pw));
-            WebServer server = new WebServer(new DashboardQueries(db), credentials, clock, random, secureCookies).start(host, port);
+            String secret = org.mailward.web.TlsRptSecret.ensure(db, random);
+            org.mailward.reports.ReportIngest ingest = new org.mailward.reports.ReportIngest(new org.mailward.reports.ReportRepository(db),
+                    clock, org.mailward.reports.IngestLimits.defaults());
+            WebServer server = new WebServer(new DashboardQueries(db), credentials, clock, random, secureCookies,
+                    Optional.of(new WebServer.Uploads(ingest, Optional.of(secret), WebServer.Uploads.DEFAULT_MAX_BYTES))).start(host, port);
             spec.commandLine().getErr().printf("dashboard: http://%s:%d/%n", host.contains(":") ? "[" + host + "]" : host, server.port());
+            spec.commandLine().getErr().printf("TLS-RPT reports by HTTPS POST: publish rua=https://<public name>/tlsrpt/%s%n", secret);
             spec.commandLine().getErr().flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,10 @@
 package org.mailward.app;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -11,7 +15,15 @@ import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import org.mailward.gateway.Gateway;
 import org.mailward.gateway.config.GatewayConfig;
+import org.mailward.reports.DashboardQueries;
+import org.mailward.reports.IngestLimits;
+import org.mailward.reports.ReportIngest;
+import org.mailward.reports.ReportRepository;
 import org.mailward.smtp.SmtpServer;
+import org.mailward.store.Database;
+import org.mailward.web.Credentials;
+import org.mailward.web.TlsRptSecret;
+import org.mailward.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,15 +65,56 @@ public final class ServeCommand implements Callable<Integer> {
         for (SmtpServer s : g.servers()) {
             System.err.println("mailward: listening on " + s.address() + " (" + s.config().name() + ")");
         }
+        Optional<WebServer> web;
+        try {
+            web = dashboard(c, g, clock, spec.commandLine().getErr());
+        } catch (RuntimeException | SQLException e) {
+            g.close(Duration.ofSeconds(graceSeconds));
+            throw new UsageError("cannot start the dashboard: " + e.getMessage(), e);
+        }
         System.err.println("mailward: spool " + g.spool().root().toAbsolutePath() + "; stop with SIGTERM");
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             System.err.println("mailward: shutting down (grace " + graceSeconds + " s)");
+            web.ifPresent(WebServer::close);
             g.close(Duration.ofSeconds(graceSeconds));
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * issue 7: the dashboard "served by mailward serve", when {@code dashboard:} is configured: on the gateway's own
+     * database (the same instance: an embedded H2 file is opened by one process at a time), with the TLS-RPT POST
+     * endpoint and report uploads. Prints the URL, the first-run admin password (once) and the TLS-RPT URI to publish.
+     */
+    static Optional<WebServer> dashboard(GatewayConfig c, Gateway g, Clock clock, PrintWriter err) throws SQLException {
+        if (c.serve().dashboard().isEmpty()) {
+            return Optional.empty();
+        }
+        GatewayConfig.Dashboard d = c.serve().dashboard().get();
+        if (g.database().isEmpty()) {
+            err.println("mailward: *** dashboard: the store could not be opened, so there is no dashboard ***");
+            err.flush();
+            return Optional.empty();
+        }
+        Database db = g.database().get();
+        SecureRandom random = new SecureRandom();
+        Credentials credentials = new Credentials(db, random);
+        credentials.ensureAdmin(clock.instant().getEpochSecond()).ifPresent(pw -> err.printf(
+                "mailward: first run: created dashboard user '%s' with password %s (shown once, stored hashed)%n", Credentials.ADMIN, pw));
+        String secret = d.tlsrptSecret().isPresent() ? d.tlsrptSecret().get() : TlsRptSecret.ensure(db, random);
+        ReportIngest ingest = new ReportIngest(new ReportRepository(db), clock, IngestLimits.defaults());
+        WebServer server = new WebServer(new DashboardQueries(db), credentials, clock, random, d.secureCookies(),
+                Optional.of(new WebServer.Uploads(ingest, Optional.of(secret), WebServer.Uploads.DEFAULT_MAX_BYTES)))
+                .start(d.address(), d.port());
+        String host = d.address().contains(":") ? "[" + d.address() + "]" : d.address();
+        err.printf("mailward: dashboard http://%s:%d/%n", host, server.port());
+        err.printf("mailward: TLS-RPT reports by HTTPS POST: publish _smtp._tls.<domain> TXT \"v=TLSRPTv1; rua=https://<public name>/tlsrpt/%s\" "
+                + "(behind an HTTPS reverse proxy)%n", secret);
+        err.flush();
+        return Optional.of(server);
     }
 }

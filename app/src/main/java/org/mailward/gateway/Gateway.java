@@ -21,7 +21,22 @@ import java.security.SecureRandom;
 import org.mailward.auth.dmarc.DmarcOptions;
 import org.mailward.auth.dmarc.psl.PublicSuffixList;
 import org.mailward.auth.verify.MessageAuthenticator;
+import org.mailward.check.CheckConfig;
+import org.mailward.check.CheckRunner;
+import org.mailward.check.TrustStores;
+import org.mailward.gateway.doctor.Doctor;
+import org.mailward.gateway.doctor.ScheduledDoctor;
 import org.mailward.gateway.events.GatewayEvents;
+import org.mailward.gateway.reporting.DailyReports;
+import org.mailward.gateway.reporting.QueuedReportSender;
+import org.mailward.gateway.reporting.SentReports;
+import org.mailward.reports.AggregateReport;
+import org.mailward.reports.generate.GatewayEventReader;
+import org.mailward.reports.generate.HttpsPoster;
+import org.mailward.reports.generate.JdkHttpsPoster;
+import org.mailward.reports.generate.ReportDestinations;
+import org.mailward.reports.generate.ReportGeneration;
+import org.mailward.reports.generate.ReporterIdentity;
 import org.mailward.gateway.events.StoreEventWriter;
 import org.mailward.gateway.inbound.AuthenticationHook;
 import org.mailward.gateway.inbound.DmarcFailureReporter;
@@ -64,6 +79,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private MetricsServer metricsServer;
     private LocalSubmission localSubmission;
+    private ScheduledDoctor doctor;
+    private DailyReports reports;
 
     private Gateway(Spool spool, QueueManager queue, GatewayEvents events, Optional<Database> database, GatewayMetrics metrics) {
         this.spool = spool;
@@ -143,7 +160,42 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         qm.start();
+        if (config.serve().doctor().enabled()) {
+            g.doctor = startDoctor(config, resolver, clock, metrics);
+        }
+        if (config.serve().reportGeneration().enabled()) {
+            if (db.isEmpty()) {
+                LOG.error("*** reportGeneration is enabled but the store could not be opened: no reports are generated ***");
+            } else {
+                g.reports = dailyReports(config, db.get(), g.localSubmission, resolver, clock,
+                        new JdkHttpsPoster(clientTls, Duration.ofSeconds(60))).start();
+            }
+        }
         return g;
+    }
+
+    /**
+     * issue 7: the daily DMARC aggregate and TLS-RPT reports of this gateway, mail through {@code submission} (our
+     * queue, our DKIM signature), TLS-RPT https: destinations through {@code https}. Not started.
+     */
+    public static DailyReports dailyReports(GatewayConfig config, Database db, LocalSubmission submission, Resolver resolver,
+                                            Clock clock, HttpsPoster https) {
+        GatewayConfig.ReportSchedule s = config.serve().reportGeneration();
+        ReporterIdentity me = ReporterIdentity.of(s.orgName().orElse(null), s.email().orElse(null), config.hostname());
+        ReportGeneration generation = new ReportGeneration(new GatewayEventReader(db),
+                new ReportDestinations(resolver, PublicSuffixList.bundled()), me,
+                s.schema().equals("dmarc-2.0") ? AggregateReport.Schema.DMARC_2_0 : AggregateReport.Schema.RFC7489, clock);
+        return new DailyReports(s, generation, new SentReports(db), new QueuedReportSender(submission), https, clock);
+    }
+
+    /** issue 8: the deployment self-check in the background at start and every {@code doctor.interval}, as metrics. */
+    private static ScheduledDoctor startDoctor(GatewayConfig config, Resolver resolver, Clock clock, GatewayMetrics metrics) {
+        return ScheduledDoctor.start(() -> {
+            Set<java.security.cert.X509Certificate> anchors = TrustStores.jdkDefault();
+            CheckRunner checker = new CheckRunner(CheckConfig.builder(resolver).clock(clock).probeSmtp(false).probeDkim(false)
+                    .trustAnchors(anchors).build());
+            return new Doctor(resolver, clock, anchors, Optional.of(checker));
+        }, config, clock, metrics::doctorResults);
     }
 
     /**
@@ -204,6 +256,21 @@ public final class Gateway implements AutoCloseable {
         return localSubmission;
     }
 
+    /** The gateway's store (events, reports, dashboard users), when it could be opened. */
+    public Optional<Database> database() {
+        return database;
+    }
+
+    /** The scheduled self-check, when {@code doctor.enabled}. */
+    public Optional<ScheduledDoctor> doctor() {
+        return Optional.ofNullable(doctor);
+    }
+
+    /** The daily report job, when {@code reportGeneration.enabled} and the store is open. */
+    public Optional<DailyReports> reports() {
+        return Optional.ofNullable(reports);
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
@@ -225,6 +292,12 @@ public final class Gateway implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (doctor != null) {
+            doctor.close();
+        }
+        if (reports != null) {
+            reports.close();
         }
         queue.close();
         runners.forEach(HookRunner::close);

@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import org.mailward.reports.DashboardQueries;
+import org.mailward.reports.IngestResult;
+import org.mailward.reports.ReportIngest;
 import org.mailward.reports.RolloutAdvisor;
 
 /**
@@ -51,7 +54,26 @@ public final class WebServer implements AutoCloseable {
     private final Assets assets;
     private final boolean secureCookies;
     private final LoginThrottle throttle;
+    private final Optional<Uploads> uploads;
     private Javalin app;
+
+    /**
+     * Report uploads: {@code POST /tlsrpt/{secret}} (RFC 8460 5.2, anonymous reporters, the path secret is the only
+     * check) and {@code POST /api/v1/reports} (token or session), both into {@code ingest}, bodies up to
+     * {@code maxBytes}. An empty {@code tlsrptSecret} switches the TLS-RPT endpoint off (404).
+     */
+    public record Uploads(ReportIngest ingest, Optional<String> tlsrptSecret, long maxBytes) {
+        /** 16 MiB: far above real TLS reports (a few KiB) and most aggregate reports. */
+        public static final long DEFAULT_MAX_BYTES = 16L << 20;
+
+        public Uploads {
+            java.util.Objects.requireNonNull(ingest);
+            java.util.Objects.requireNonNull(tlsrptSecret);
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("maxBytes must be positive");
+            }
+        }
+    }
 
     /** Paths of the WebJar scripts, with the versions on the classpath. */
     public record Assets(String htmx, String chart) {
@@ -59,6 +81,13 @@ public final class WebServer implements AutoCloseable {
 
     public WebServer(DashboardQueries queries, Credentials credentials, Clock clock, SecureRandom random,
                      boolean secureCookies) {
+        this(queries, credentials, clock, random, secureCookies, Optional.empty());
+    }
+
+    /** With report uploads ({@link Uploads}); without, those routes answer 404. */
+    public WebServer(DashboardQueries queries, Credentials credentials, Clock clock, SecureRandom random,
+                     boolean secureCookies, Optional<Uploads> uploads) {
+        this.uploads = java.util.Objects.requireNonNull(uploads);
         this.queries = queries;
         this.credentials = credentials;
         this.clock = clock;
@@ -123,6 +152,8 @@ public final class WebServer implements AutoCloseable {
                     "failures", queries.tlsFailures(since(ctx), until()))));
             config.routes.get("/api/v1/raw", ctx -> api(ctx, Map.of("reports", raw(ctx))));
             config.routes.get("/api/v1/raw/{id}", this::rawContent);
+            config.routes.post("/tlsrpt/{secret}", this::tlsRptPost);
+            config.routes.post("/api/v1/reports", this::reportUpload);
             config.routes.get("/api/v1/ingest-errors", ctx -> api(ctx, Map.of("errors", queries.ingestFailures(500))));
 
             config.routes.exception(NotFound.class, (e, ctx) -> {
@@ -173,6 +204,9 @@ public final class WebServer implements AutoCloseable {
         ctx.header("Cache-Control", "no-store");
         if (path.equals("/login")) {
             return;
+        }
+        if (path.startsWith("/tlsrpt/") && ctx.method().name().equals("POST")) {
+            return; // RFC 8460 5.2: anonymous reporters; the path secret is checked by the handler
         }
         boolean api = path.startsWith("/api/");
         String auth = ctx.header("Authorization");
@@ -358,6 +392,138 @@ public final class WebServer implements AutoCloseable {
         ctx.contentType("application/octet-stream");
         ctx.header("Content-Disposition", "attachment; filename=\"raw-report-" + id + ".bin\"");
         ctx.result(content);
+    }
+
+    // ---- uploads -------------------------------------------------------------------------------------------
+
+    /** RFC 8460 5.3 media types of an HTTPS-delivered TLS report. */
+    static final Set<String> TLSRPT_TYPES = Set.of("application/tlsrpt+json", "application/tlsrpt+gzip");
+
+    /** Upload types of {@code POST /api/v1/reports}, with the name suffix the stored raw report gets. */
+    static final Map<String, String> UPLOAD_TYPES = Map.ofEntries(
+            Map.entry("application/xml", ".xml"), Map.entry("text/xml", ".xml"),
+            Map.entry("application/gzip", ".gz"), Map.entry("application/x-gzip", ".gz"),
+            Map.entry("application/zip", ".zip"), Map.entry("application/x-zip-compressed", ".zip"),
+            Map.entry("application/json", ".json"), Map.entry("application/tlsrpt+json", ".json"),
+            Map.entry("application/tlsrpt+gzip", ".json.gz"), Map.entry("message/rfc822", ".eml"),
+            Map.entry("application/mbox", ".mbox"), Map.entry("application/octet-stream", ""));
+
+    /**
+     * {@code POST /tlsrpt/{secret}}: one TLS report (RFC 8460 5.2/5.3). 404 for a wrong secret (or when off), 415
+     * for another media type, 413 over the size limit, then the raw bytes are stored before parsing (as every
+     * ingest path): 201 stored, 200 a duplicate, 400 with the reason when it could not be parsed (kept raw, failed).
+     */
+    private void tlsRptPost(Context ctx) throws SQLException, IOException {
+        Optional<String> secret = uploads.flatMap(Uploads::tlsrptSecret);
+        if (secret.isEmpty() || !equal(ctx.pathParam("secret"), secret.get())) {
+            ctx.status(HttpStatus.NOT_FOUND).contentType("text/plain; charset=utf-8").result("not found");
+            return;
+        }
+        String type = mediaType(ctx.contentType());
+        if (!TLSRPT_TYPES.contains(type)) {
+            ctx.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).contentType("text/plain; charset=utf-8")
+                    .result("expected Content-Type application/tlsrpt+json or application/tlsrpt+gzip (RFC 8460 5.3)");
+            return;
+        }
+        Optional<byte[]> body = body(ctx);
+        if (body.isEmpty()) {
+            return;
+        }
+        String origin = "https-post " + ctx.ip() + " tlsrpt" + (type.endsWith("gzip") ? ".json.gz" : ".json");
+        List<IngestResult> results = uploads.get().ingest().ingest(origin, body.get());
+        answer(ctx, results, false);
+    }
+
+    /** {@code POST /api/v1/reports[?name=FILE]}: a DMARC or TLS-RPT report file (XML, gzip, zip, JSON, e-mail). */
+    private void reportUpload(Context ctx) throws SQLException, IOException {
+        if (uploads.isEmpty()) {
+            throw new NotFound("report upload is not enabled on this server");
+        }
+        String type = mediaType(ctx.contentType());
+        String suffix = UPLOAD_TYPES.get(type);
+        if (suffix == null) {
+            ctx.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).json(Map.of("error", "unsupported Content-Type '" + type + "'; use one of "
+                    + UPLOAD_TYPES.keySet().stream().sorted().toList()));
+            return;
+        }
+        Optional<byte[]> body = body(ctx);
+        if (body.isEmpty()) {
+            return;
+        }
+        String name = ctx.queryParam("name");
+        if (name == null || name.isBlank() || !name.matches("[A-Za-z0-9._!@+=-]{1,200}")) {
+            name = "upload" + suffix;
+        }
+        String user = ctx.attribute("user");
+        List<IngestResult> results = uploads.get().ingest().ingest("api-upload " + (user == null ? "" : user) + " " + name, body.get());
+        answer(ctx, results, true);
+    }
+
+    /** The body, at most {@code maxBytes}; on 413 or an empty body the answer is written and empty returned. */
+    private Optional<byte[]> body(Context ctx) throws IOException {
+        long max = uploads.orElseThrow().maxBytes();
+        long declared = ctx.contentLength();
+        if (declared > max) {
+            tooLarge(ctx, max);
+            return Optional.empty();
+        }
+        byte[] b;
+        try (InputStream in = ctx.req().getInputStream()) {
+            b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        }
+        if (b.length > max) {
+            tooLarge(ctx, max);
+            return Optional.empty();
+        }
+        if (b.length == 0) {
+            ctx.status(HttpStatus.BAD_REQUEST).contentType("text/plain; charset=utf-8").result("empty body");
+            return Optional.empty();
+        }
+        return Optional.of(b);
+    }
+
+    private static void tooLarge(Context ctx, long max) {
+        ctx.status(HttpStatus.CONTENT_TOO_LARGE).contentType("text/plain; charset=utf-8").result("body over the limit of " + max + " bytes");
+    }
+
+    /** 201 when something new was stored, 200 when all were duplicates, 400 with the reasons when anything failed. */
+    private void answer(Context ctx, List<IngestResult> results, boolean json) throws IOException {
+        List<IngestResult> failed = results.stream().filter(r -> r.status() == IngestResult.Status.FAILED).toList();
+        HttpStatus status = !failed.isEmpty() ? HttpStatus.BAD_REQUEST
+                : results.stream().anyMatch(r -> r.status() == IngestResult.Status.STORED) ? HttpStatus.CREATED : HttpStatus.OK;
+        ctx.status(status);
+        if (json) {
+            List<Map<String, Object>> out = new java.util.ArrayList<>();
+            for (IngestResult r : results) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("status", r.status().label());
+                m.put("kind", r.kind().label());
+                m.put("part", r.part());
+                m.put("orgName", r.orgName());
+                m.put("reportId", r.reportId());
+                m.put("domain", r.domain());
+                m.put("records", r.records());
+                m.put("warnings", r.warnings());
+                m.put("error", r.error());
+                m.put("rawId", r.rawId());
+                out.add(m);
+            }
+            api(ctx, Map.of("results", out));
+        } else if (!failed.isEmpty()) {
+            ctx.contentType("text/plain; charset=utf-8").result("not stored as a report (kept raw, id " + failed.get(0).rawId() + "): "
+                    + String.join("; ", failed.stream().map(IngestResult::error).toList()));
+        } else {
+            ctx.contentType("text/plain; charset=utf-8").result(status == HttpStatus.CREATED ? "stored" : "duplicate: already stored");
+        }
+    }
+
+    /** The media type of a Content-Type value, lower case, without parameters ("" when absent). */
+    static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semi = contentType.indexOf(';');
+        return (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void api(Context ctx, Object value) throws IOException {

@@ -80,6 +80,7 @@ class DurabilityTest {
                     listeners: [{ name: in, address: 127.0.0.1, port: %d }]
                     localDomains: [{ domain: durable.example, route: "127.0.0.1:%d" }]
                     delivery: { firstRetry: 1s, maxRetryInterval: 2s }
+                    doctor: { enabled: false }
                     """.formatted(port, sink.port()));
             Path data = dir.resolve("data");
             AtomicBoolean stop = new AtomicBoolean();
@@ -154,6 +155,7 @@ class DurabilityTest {
                 hostname: mx.graceful.example
                 listeners: [{ name: in, address: 127.0.0.1, port: %d }]
                 localDomains: [{ domain: graceful.example, route: "127.0.0.1:9" }]
+                doctor: { enabled: false }
                 """.formatted(port));
         Process g = startGateway(config, dir.resolve("gdata"));
         try {

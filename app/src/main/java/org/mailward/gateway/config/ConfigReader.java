@@ -179,15 +179,20 @@ public final class ConfigReader {
             error(at(m, key), what + "." + key + ": '" + s.get() + "' is not a duration (e.g. 300s, 5m, 1h, 5d, 500ms)");
             return def;
         }
-        long v = Long.parseLong(x.group(1));
         String unit = x.group(2) == null ? "s" : x.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(v);
-            case "m" -> Duration.ofMinutes(v);
-            case "h" -> Duration.ofHours(v);
-            case "d" -> Duration.ofDays(v);
-            default -> Duration.ofSeconds(v);
-        };
+        try {
+            long v = Long.parseLong(x.group(1));
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(v);
+                case "m" -> Duration.ofMinutes(v);
+                case "h" -> Duration.ofHours(v);
+                case "d" -> Duration.ofDays(v);
+                default -> Duration.ofSeconds(v);
+            };
+        } catch (NumberFormatException | ArithmeticException e) { // more digits than a duration can hold
+            error(at(m, key), what + "." + key + ": '" + s.get() + "' is too large");
+            return def;
+        }
     }
 
     private List<YamlNode> list(YamlNode.Map_ m, String key, String what) {
@@ -214,7 +219,7 @@ public final class ConfigReader {
     private GatewayConfig config(YamlNode root) {
         Optional<YamlNode.Map_> om = map(root, "the configuration", Set.of("hostname", "dataDir", "tls", "listeners",
                 "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers", "authentication", "database",
-                "metrics", "failureReports"));
+                "metrics", "failureReports", "doctor", "dashboard", "reportGeneration"));
         if (om.isEmpty()) {
             return null;
         }
@@ -308,8 +313,10 @@ public final class ConfigReader {
         }
         Optional<GatewayConfig.MetricsEndpoint> metrics = metrics(m.entries().get("metrics"));
         GatewayConfig.FailureReports failureReports = failureReports(m.entries().get("failureReports"));
+        GatewayConfig.Serve serve = new GatewayConfig.Serve(doctorSchedule(m.entries().get("doctor")),
+                dashboard(m.entries().get("dashboard")), reportSchedule(m.entries().get("reportGeneration")));
         return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, failureReports);
+                authentication, database, metrics, failureReports, serve);
     }
 
     /** {@code failureReports}: DMARC failure reports about inbound mail (off by default; privacy). */
@@ -763,6 +770,98 @@ public final class ConfigReader {
         }
         long port = number(om.get(), "port", "metrics", 9464, 0, 65535);
         return Optional.of(new GatewayConfig.MetricsEndpoint(address, (int) port));
+    }
+
+    /** {@code doctor: {enabled, interval, outboundAddresses}}: absent means the defaults (on, every 6 h). */
+    private GatewayConfig.DoctorSchedule doctorSchedule(YamlNode n) {
+        GatewayConfig.DoctorSchedule def = GatewayConfig.DoctorSchedule.defaults();
+        if (n == null || n instanceof YamlNode.Scalar sc && sc.isNull()) {
+            return def;
+        }
+        Optional<YamlNode.Map_> om = map(n, "doctor", Set.of("enabled", "interval", "outboundAddresses"));
+        if (om.isEmpty()) {
+            return def;
+        }
+        YamlNode.Map_ m = om.get();
+        Duration interval = duration(m, "interval", "doctor", def.interval());
+        if (interval.compareTo(Duration.ofMinutes(1)) < 0) {
+            error(at(m, "interval"), "doctor.interval must be at least 1m");
+            interval = def.interval();
+        }
+        List<String> addresses = new ArrayList<>();
+        for (YamlNode a : list(m, "outboundAddresses", "doctor")) {
+            if (!(a instanceof YamlNode.Scalar s) || Cidr.parse(s.text()).isEmpty() || s.text().contains("/")) {
+                error(a, "doctor.outboundAddresses: not an IP address");
+            } else {
+                addresses.add(s.text().trim());
+            }
+        }
+        return new GatewayConfig.DoctorSchedule(flag(m, "enabled", "doctor", true), interval, addresses);
+    }
+
+    /** {@code dashboard: {address, port, secureCookies, tlsrptSecret}}: absent means no dashboard. */
+    private Optional<GatewayConfig.Dashboard> dashboard(YamlNode n) {
+        if (n == null || n instanceof YamlNode.Scalar sc && sc.isNull()) {
+            return Optional.empty();
+        }
+        Optional<YamlNode.Map_> om = map(n, "dashboard", Set.of("address", "port", "secureCookies", "tlsrptSecret"));
+        if (om.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlNode.Map_ m = om.get();
+        String address = string(m, "address", "dashboard").orElse("127.0.0.1");
+        long port = number(m, "port", "dashboard", 8080, 0, 65535);
+        Optional<String> secret = string(m, "tlsrptSecret", "dashboard");
+        // RFC 3986 unreserved characters only: the secret is one path segment of a published rua URI
+        if (secret.isPresent() && !secret.get().matches("[A-Za-z0-9._~-]{16,128}")) {
+            error(at(m, "tlsrptSecret"), "dashboard.tlsrptSecret must be 16-128 characters of A-Z a-z 0-9 . _ ~ -");
+            secret = Optional.empty();
+        }
+        return Optional.of(new GatewayConfig.Dashboard(address, (int) port, flag(m, "secureCookies", "dashboard", false), secret));
+    }
+
+    /** {@code reportGeneration: {enabled, at, reporter: {orgName, email}, schema, catchUpDays}}: absent means off. */
+    private GatewayConfig.ReportSchedule reportSchedule(YamlNode n) {
+        GatewayConfig.ReportSchedule def = GatewayConfig.ReportSchedule.disabled();
+        if (n == null || n instanceof YamlNode.Scalar sc && sc.isNull()) {
+            return def;
+        }
+        Optional<YamlNode.Map_> om = map(n, "reportGeneration", Set.of("enabled", "at", "reporter", "schema", "catchUpDays"));
+        if (om.isEmpty()) {
+            return def;
+        }
+        YamlNode.Map_ m = om.get();
+        java.time.LocalTime at = def.at();
+        Optional<String> atText = string(m, "at", "reportGeneration");
+        if (atText.isPresent()) {
+            if (!atText.get().trim().matches("([01][0-9]|2[0-3]):[0-5][0-9]")) {
+                error(at(m, "at"), "reportGeneration.at must be HH:MM (UTC), not '" + atText.get() + "'");
+            } else {
+                at = java.time.LocalTime.parse(atText.get().trim());
+            }
+        }
+        Optional<String> orgName = Optional.empty();
+        Optional<String> email = Optional.empty();
+        YamlNode rn = m.entries().get("reporter");
+        if (rn != null && !(rn instanceof YamlNode.Scalar sc && sc.isNull())) {
+            Optional<YamlNode.Map_> rm = map(rn, "reportGeneration.reporter", Set.of("orgName", "email"));
+            if (rm.isPresent()) {
+                orgName = string(rm.get(), "orgName", "reportGeneration.reporter").filter(x -> !x.isBlank());
+                email = string(rm.get(), "email", "reportGeneration.reporter").filter(x -> !x.isBlank());
+                if (email.isPresent() && !AddressParser.parseMailbox(email.get().trim(), true).isOk()) {
+                    error(at(rm.get(), "email"), "reportGeneration.reporter.email: not a mailbox: '" + email.get() + "'");
+                    email = Optional.empty();
+                }
+            }
+        }
+        String schema = string(m, "schema", "reportGeneration").orElse(def.schema());
+        if (!schema.equals("rfc7489") && !schema.equals("dmarc-2.0")) {
+            error(at(m, "schema"), "reportGeneration.schema must be rfc7489 or dmarc-2.0");
+            schema = def.schema();
+        }
+        int catchUp = (int) number(m, "catchUpDays", "reportGeneration", def.catchUpDays(), 1, 31);
+        return new GatewayConfig.ReportSchedule(flag(m, "enabled", "reportGeneration", false), at, orgName,
+                email.map(String::trim), schema, catchUp);
     }
 
     /** A YAML boolean ({@code true}/{@code false}); anything else is an error and yields the default. */

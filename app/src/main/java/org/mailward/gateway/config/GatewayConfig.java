@@ -15,15 +15,25 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
                             List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                             Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
                             Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
-                            FailureReports failureReports) {
+                            FailureReports failureReports, Serve serve) {
 
-    /** The configuration without DMARC failure reports (their default: off). */
+    /** With the default {@code serve} extras (doctor on, no dashboard, no report generation). */
+    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
+                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
+                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
+                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
+                         FailureReports failureReports) {
+        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
+                authentication, database, metrics, failureReports, Serve.defaults());
+    }
+
+    /** Without DMARC failure reports (their default: off) and with the default {@code serve} extras. */
     public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                          List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                          Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
                          Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics) {
         this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, FailureReports.defaults());
+                authentication, database, metrics, FailureReports.defaults(), Serve.defaults());
     }
 
     /** A configuration with the default authentication policy, the default store and no metrics endpoint. */
@@ -43,6 +53,7 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
         java.util.Objects.requireNonNull(database);
         java.util.Objects.requireNonNull(metrics);
         java.util.Objects.requireNonNull(failureReports);
+        java.util.Objects.requireNonNull(serve);
         dkim = List.copyOf(dkim);
         disclaimers = List.copyOf(disclaimers);
         listeners = List.copyOf(listeners);
@@ -54,7 +65,61 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
     /** The same configuration with another store URL (the CLI's {@code --db} wins over the file). */
     public GatewayConfig withDatabase(String jdbcUrl) {
         return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
-                disclaimers, authentication, Optional.of(jdbcUrl), metrics, failureReports);
+                disclaimers, authentication, Optional.of(jdbcUrl), metrics, failureReports, serve);
+    }
+
+    /** The same configuration with other {@code serve} extras (tests). */
+    public GatewayConfig withServe(Serve extras) {
+        return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
+                disclaimers, authentication, database, metrics, failureReports, extras);
+    }
+
+    /**
+     * What {@code mailward serve} runs beside the SMTP listeners: the deployment self-check on a schedule
+     * ({@code doctor:}), the dashboard ({@code dashboard:}, absent = none) and the daily outgoing reports
+     * ({@code reportGeneration:}).
+     */
+    public record Serve(DoctorSchedule doctor, Optional<Dashboard> dashboard, ReportSchedule reportGeneration) {
+        public static Serve defaults() {
+            return new Serve(DoctorSchedule.defaults(), Optional.empty(), ReportSchedule.disabled());
+        }
+    }
+
+    /**
+     * {@code doctor: {enabled, interval, outboundAddresses}}: the doctor runs at start-up (in the background) and
+     * every {@code interval}; {@code outboundAddresses} are what SPF and PTR must cover (default: the listeners'
+     * addresses that are not wildcards).
+     */
+    public record DoctorSchedule(boolean enabled, Duration interval, List<String> outboundAddresses) {
+        public DoctorSchedule {
+            outboundAddresses = List.copyOf(outboundAddresses);
+        }
+
+        public static DoctorSchedule defaults() {
+            return new DoctorSchedule(true, Duration.ofHours(6), List.of());
+        }
+    }
+
+    /**
+     * {@code dashboard: {address, port, secureCookies, tlsrptSecret}}: the reports dashboard and API on the gateway's
+     * database; {@code tlsrptSecret} is the path secret of the TLS-RPT POST endpoint (empty: one generated and kept in
+     * the database).
+     */
+    public record Dashboard(String address, int port, boolean secureCookies, Optional<String> tlsrptSecret) {
+    }
+
+    /**
+     * {@code reportGeneration: {enabled, at, orgName, email, schema, catchUpDays}}: once a UTC day at {@code at}, the
+     * previous days' DMARC aggregate and TLS-RPT reports are generated and sent (the same as
+     * {@code mailward reports generate}); days missed while stopped are caught up, at most {@code catchUpDays}.
+     *
+     * @param schema {@code rfc7489} or {@code dmarc-2.0}
+     */
+    public record ReportSchedule(boolean enabled, java.time.LocalTime at, Optional<String> orgName, Optional<String> email,
+                                 String schema, int catchUpDays) {
+        public static ReportSchedule disabled() {
+            return new ReportSchedule(false, java.time.LocalTime.of(1, 30), Optional.empty(), Optional.empty(), "rfc7489", 3);
+        }
     }
 
     public enum ListenerKind { INBOUND, SUBMISSION }

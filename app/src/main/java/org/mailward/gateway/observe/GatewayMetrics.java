@@ -1,6 +1,7 @@
 package org.mailward.gateway.observe;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.mailward.gateway.delivery.DeliveryListener;
 import org.mailward.gateway.delivery.DeliveryTlsOutcome;
+import org.mailward.gateway.doctor.DoctorItem;
 import org.mailward.gateway.queue.Envelope;
 import org.mailward.gateway.queue.QueueState;
 import org.mailward.gateway.queue.QueuedMessage;
@@ -45,6 +47,11 @@ public final class GatewayMetrics implements DeliveryListener {
     }
 
     private final Map<Counter, Map<List<String>, LongAdder>> counters = new ConcurrentHashMap<>();
+    private volatile DoctorRun doctor;
+
+    /** The doctor's last checklist and when it ran (issue 8: the self-check exposed as metrics). */
+    private record DoctorRun(List<DoctorItem> items, Instant at) {
+    }
     private final Spool spool;
 
     public GatewayMetrics(Spool spool) {
@@ -65,6 +72,11 @@ public final class GatewayMetrics implements DeliveryListener {
     public long value(Counter c, String... labelValues) {
         LongAdder a = counters.get(c).get(List.of(labelValues));
         return a == null ? 0 : a.sum();
+    }
+
+    /** Publishes the doctor's checklist of a run at {@code at}: replaces the previous one. */
+    public void doctorResults(List<DoctorItem> items, Instant at) {
+        doctor = new DoctorRun(List.copyOf(items), at);
     }
 
     @Override
@@ -107,7 +119,43 @@ public final class GatewayMetrics implements DeliveryListener {
         b.append("# TYPE mailward_queue_deferred_recipients gauge\n");
         deferredByDomain.forEach((d, n) -> b.append("mailward_queue_deferred_recipients").append(labels(List.of("domain"), List.of(d)))
                 .append(' ').append(n).append('\n'));
+        renderDoctor(b);
         return b.toString();
+    }
+
+    /**
+     * {@code mailward_doctor_items{status}} (items per verdict), {@code mailward_doctor_item{id,subject}} (0 pass or
+     * info, 1 warn, 2 error; the worst when an id and subject occur twice) and the last run's time. Absent before
+     * the first run, so "no data" is not mistaken for "all passing".
+     */
+    private void renderDoctor(StringBuilder b) {
+        DoctorRun run = doctor;
+        if (run == null) {
+            return;
+        }
+        Map<String, Long> byStatus = new TreeMap<>();
+        for (DoctorItem.Status s : DoctorItem.Status.values()) {
+            byStatus.put(s.label(), 0L);
+        }
+        Map<String, Integer> byItem = new TreeMap<>();
+        for (DoctorItem i : run.items()) {
+            byStatus.merge(i.status().label(), 1L, Long::sum);
+            int v = switch (i.status()) {
+                case PASS, INFO -> 0;
+                case WARN -> 1;
+                case ERROR -> 2;
+            };
+            byItem.merge(labels(List.of("id", "subject"), List.of(i.id(), i.subject())), v, Math::max);
+        }
+        b.append("# HELP mailward_doctor_items Items of the last deployment self-check (mailward doctor) by status.\n");
+        b.append("# TYPE mailward_doctor_items gauge\n");
+        byStatus.forEach((s, n) -> b.append("mailward_doctor_items").append(labels(List.of("status"), List.of(s))).append(' ').append(n).append('\n'));
+        b.append("# HELP mailward_doctor_item One self-check item: 0 pass or info, 1 warn, 2 error.\n");
+        b.append("# TYPE mailward_doctor_item gauge\n");
+        byItem.forEach((l, v) -> b.append("mailward_doctor_item").append(l).append(' ').append(v).append('\n'));
+        b.append("# HELP mailward_doctor_last_run_timestamp_seconds When the last self-check finished (Unix time).\n");
+        b.append("# TYPE mailward_doctor_last_run_timestamp_seconds gauge\n");
+        b.append("mailward_doctor_last_run_timestamp_seconds ").append(run.at().getEpochSecond()).append('\n');
     }
 
     private static String labels(List<String> names, List<String> values) {
