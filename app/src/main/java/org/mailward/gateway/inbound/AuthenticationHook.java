@@ -62,6 +62,7 @@ public final class AuthenticationHook implements InboundHook {
     private final RelayControl relay;
     private final GatewayEvents events;
     private final Clock clock;
+    private final AuthenticationListener listener;
     private final Map<String, SessionState> sessions = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SessionState> eldest) {
@@ -75,6 +76,13 @@ public final class AuthenticationHook implements InboundHook {
 
     public AuthenticationHook(Resolver resolver, MessageAuthenticator authenticator, GatewayConfig.Authentication config,
                               RelayControl relay, GatewayEvents events, Clock clock) {
+        this(resolver, authenticator, config, relay, events, clock, AuthenticationListener.NONE);
+    }
+
+    /** With a {@code listener} told each inbound message's results (the emailsecurity@ reflector). */
+    public AuthenticationHook(Resolver resolver, MessageAuthenticator authenticator, GatewayConfig.Authentication config,
+                              RelayControl relay, GatewayEvents events, Clock clock, AuthenticationListener listener) {
+        this.listener = listener;
         this.resolver = resolver;
         this.authenticator = authenticator;
         this.policy = new AuthenticationPolicy(config);
@@ -145,7 +153,8 @@ public final class AuthenticationHook implements InboundHook {
             }
         }
         List<String> add = new ArrayList<>();
-        add.add(withIprev(a.authenticationResults(), fcrdns, ip).headerField());
+        String arField = withIprev(a.authenticationResults(), fcrdns, ip).headerField();
+        add.add(arField);
         String reason = oneLine(String.join("; ", d.reasons()));
         if (d.action() == AuthAction.TAG) {
             add.add(config.tagHeader() + ": " + reason);
@@ -169,6 +178,7 @@ public final class AuthenticationHook implements InboundHook {
                 fcrdns.result(), a.authenticationResults().value().replaceAll("\\s+", " "), d.action().keyword(),
                 reason.isEmpty() ? "" : " (" + reason + ")");
         events.recordAuthentication(event(s, t, a, fcrdns, d, reason, headers));
+        listener.authenticated(s, t, message, new InboundAuthentication(a, fcrdns, arField, d.action().keyword(), reason));
         return switch (d.action()) {
             case REJECT -> HookVerdict.reject(550, "5.7.1", "Message rejected: " + ascii(reason));
             case QUARANTINE -> HookVerdict.quarantine(reason, add, remove);
