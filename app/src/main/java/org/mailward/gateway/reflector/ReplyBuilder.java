@@ -136,8 +136,10 @@ public final class ReplyBuilder {
         field(b, "Action", r.action() + (r.actionReason().isEmpty() ? "" : " (" + r.actionReason() + ")"));
         line(b, "");
         line(b, "Authentication-Results added by " + r.reporter());
+        String indent = "  ";
         for (String part : r.authenticationResults().split("(?<=;) ")) {
-            line(b, "  " + part);
+            line(b, indent + part);
+            indent = "      ";
         }
         line(b, "");
         ReflectorReport.ReplyDelivery rd = r.replyDelivery();
@@ -146,8 +148,8 @@ public final class ReplyBuilder {
         field(b, "MTA-STS", rd.mtaSts());
         field(b, "DANE", rd.dane());
         field(b, "In short", rd.summary());
-        line(b, "The TLS version and cipher actually used are recorded in " + r.reporter() + "'s delivery log; the");
-        line(b, "Received header your server adds to this reply shows them too.");
+        line(b, "  The TLS version and cipher actually used are recorded in " + r.reporter() + "'s delivery");
+        line(b, "  log; the Received header your server adds to this reply shows them too.");
         return b.toString();
     }
 
