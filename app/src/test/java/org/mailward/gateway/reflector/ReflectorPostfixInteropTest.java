@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +31,7 @@ import org.mailward.gateway.config.ConfigReader;
 import org.mailward.smtp.AddressParser;
 import org.mailward.smtp.SmtpClient;
 import org.mailward.smtp.tls.KeyMaterial;
+import org.mailward.store.Database;
 import org.mailward.testing.PostfixInstance;
 import org.mailward.testing.SmtpSink;
 
@@ -182,6 +186,20 @@ class ReflectorPostfixInteropTest {
                 .contains("Envelope from:     sender@client.test.example")
                 .contains("FCrDNS (iprev):    pass (postfix.test.example)")
                 .doesNotContain("please reflect");
+
+        // the gateway's delivery record of the reply holds the TLS version and cipher actually used with Postfix
+        assertThat(gateway.queue().awaitIdle(Duration.ofSeconds(10))).isTrue();
+        gateway.close(Duration.ofSeconds(2));
+        gateway = null;
+        try (Database db = Database.openH2(dir.resolve("data")); Connection c = db.connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT result, tls_version, cipher FROM delivery_tls_event WHERE recipient_domain = 'client.test.example'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("success");
+            assertThat(rs.getString(2)).matches("TLSv1\\.[23]");
+            assertThat(rs.getString(3)).startsWith("TLS_");
+            // the same version Postfix logged for that session
+            assertThat(reply).contains("(using " + rs.getString(2) + " with cipher ");
+        }
 
         // an independent verifier: Debian's python3-dkim, given the published key through its dnsfunc
         String verdict = verifyWithPythonDkim(got.data(), "refl._domainkey.to-mailward.example", keyRecord);
