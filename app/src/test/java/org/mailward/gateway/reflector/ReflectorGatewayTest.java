@@ -64,6 +64,8 @@ class ReflectorGatewayTest {
     static String zone() {
         return """
                 sender.example.            IN TXT "v=spf1 ip4:127.0.0.1 -all"
+                forged.example.            IN TXT "v=spf1 -all"
+                forged.example.            IN MX  10 mx.sender.example.
                 _dmarc.sender.example.     IN TXT "v=DMARC1; p=reject"
                 sender.example.            IN MX  10 mx.sender.example.
                 mx.sender.example.         IN A   127.0.0.1
@@ -95,8 +97,7 @@ class ReflectorGatewayTest {
         return sink.received();
     }
 
-    @Test
-    void aSignedMessageOverStartTlsIsAnsweredWithASignedReportAndTheOtherRecipientIsRelayed() throws Exception {
+    ZoneFileResolver start() throws Exception {
         internal = new SmtpSink();
         senderMx = new SmtpSink();
         Files.writeString(dir.resolve("refl.pem"), DkimKeys.toPem(REFLECTOR_KEY.getPrivate()));
@@ -116,7 +117,12 @@ class ReflectorGatewayTest {
         assertThat(r.errors()).isEmpty();
         ZoneFileResolver zone = ZoneFileResolver.fromText(zone());
         gateway = Gateway.start(r.config().orElseThrow(), dir.resolve("data"), zone, Clock.systemUTC(), SSLContext.getDefault(), List.of());
+        return zone;
+    }
 
+    @Test
+    void aSignedMessageOverStartTlsIsAnsweredWithASignedReportAndTheOtherRecipientIsRelayed() throws Exception {
+        ZoneFileResolver zone = start();
         byte[] message = DkimSigner.builder("sender.example", "s1", SENDER_KEY.getPrivate(), Clock.systemUTC()).build().sign(
                 ("From: Alice <alice@sender.example>\r\nTo: emailsecurity@example.org, bob@example.org\r\nSubject: does our mail check out?\r\n"
                         + "Message-ID: <test-1@sender.example>\r\nDate: Mon, 07 Dec 2026 02:00:00 +0000\r\n\r\nsecret body text\r\n")
@@ -180,5 +186,27 @@ class ReflectorGatewayTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("starttls-not-supported");
         }
+    }
+
+    @Test
+    void aForgedSenderGetsNoReplyAndNothingIsQueued() throws Exception {
+        start();
+        // forged.example authorises no host (SPF -all) and the message is unsigned: answered 250, but no backscatter
+        try (SmtpClient c = SmtpClient.connect(gateway.servers().get(0).address(), "client.sender.example", Duration.ofSeconds(5),
+                Duration.ofSeconds(30))) {
+            c.ehlo();
+            SmtpClient.SendResult res = c.send(Optional.of(mailbox("victim@forged.example")), List.of(mailbox("emailsecurity@example.org")),
+                    "From: victim@forged.example\r\nSubject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(res.accepted()).as(res.toString()).isTrue();
+            assertThat(res.data().orElseThrow().toString()).contains("answered by mx.example.org");
+            c.quit();
+        }
+        assertThat(gateway.queue().awaitIdle(Duration.ofSeconds(5))).isTrue();
+        for (org.mailward.gateway.queue.QueueState q : org.mailward.gateway.queue.QueueState.values()) {
+            assertThat(gateway.spool().list(q)).as(q.name()).isEmpty();
+        }
+        Thread.sleep(500);
+        assertThat(senderMx.received()).isEmpty();
+        assertThat(internal.received()).isEmpty();
     }
 }
