@@ -118,7 +118,7 @@ public final class InboundHandler implements SessionHandler {
                 LOG.error("session {}: cannot queue the gateway's own answer: {}", s.id(), e.toString());
                 return Decision.refuse(451, "4.3.0", "Error: queue file write error");
             }
-            if (answered.size() == t.recipients().size()) {
+            if (t.recipients().stream().allMatch(r -> !r.mailbox().isPostmasterOnly() && answered.contains(r.mailbox().address()))) {
                 LOG.info("session {}: from=<{}> answered by the gateway itself ({}), nothing to relay", s.id(),
                         t.reversePath().map(Mailbox::address).orElse(""), String.join(", ", answered));
                 return Decision.accept(SmtpReply.of(250, "2.0.0", "Ok: answered by " + hostname));
