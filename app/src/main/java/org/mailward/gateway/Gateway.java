@@ -39,7 +39,10 @@ import org.mailward.reports.generate.ReportGeneration;
 import org.mailward.reports.generate.ReporterIdentity;
 import org.mailward.gateway.events.StoreEventWriter;
 import org.mailward.gateway.inbound.AuthenticationHook;
+import org.mailward.gateway.inbound.AuthenticationListener;
 import org.mailward.gateway.inbound.DmarcFailureReporter;
+import org.mailward.gateway.inbound.LocalResponder;
+import org.mailward.gateway.reflector.Reflector;
 import org.mailward.gateway.observe.GatewayMetrics;
 import org.mailward.gateway.observe.MetricsServer;
 import org.mailward.gateway.observe.ObservedSessionHandler;
@@ -113,19 +116,21 @@ public final class Gateway implements AutoCloseable {
         try {
             RelayControl relay = new RelayControl(config.localDomains().stream().map(GatewayConfig.LocalDomain::domain)
                     .collect(Collectors.toSet()), config.relayNetworks());
+            Optional<OutboundProcessor> outbound = config.dkim().isEmpty() && config.disclaimers().isEmpty()
+                    ? Optional.empty() : Optional.of(OutboundProcessor.start(config, resolver, clock));
+            g.localSubmission = new LocalSubmission(spool, outbound, clock, qm::wake, config.hostname());
+            Optional<Reflector> reflector = reflector(config, g.localSubmission, clock);
             Optional<InboundHook> authentication = Optional.empty();
             if (config.authentication().enabled()) {
                 MessageAuthenticator authenticator = new MessageAuthenticator(resolver, clock, PublicSuffixList.bundled(),
                         DmarcOptions.defaults().withTrustedArcSealers(Set.copyOf(config.authentication().trustedArcSealers())),
                         new SecureRandom(), config.hostname());
                 authentication = Optional.of(new AuthenticationHook(resolver, authenticator, config.authentication(), relay, events, clock,
-                        DmarcFailureReporter.of(config, resolver, clock, g::localSubmission)));
+                        reflector.<AuthenticationListener>map(x -> x).orElse(AuthenticationListener.NONE)
+                                .andThen(DmarcFailureReporter.of(config, resolver, clock, g::localSubmission))));
             }
             Optional<Authenticator> auth = config.users().isEmpty() ? Optional.empty() : Optional.of((u, p) ->
                     config.users().stream().anyMatch(x -> x.name().equals(u) && PasswordHash.verify(p, x.passwordHash())));
-            Optional<OutboundProcessor> outbound = config.dkim().isEmpty() && config.disclaimers().isEmpty()
-                    ? Optional.empty() : Optional.of(OutboundProcessor.start(config, resolver, clock));
-            g.localSubmission = new LocalSubmission(spool, outbound, clock, qm::wake, config.hostname());
             for (GatewayConfig.Listener l : config.listeners()) {
                 List<InboundHook> hooks = new ArrayList<>();
                 hooks.add(new SecureReceiptHook(l.tls() == GatewayConfig.TlsPolicy.REQUIRED));
@@ -137,7 +142,9 @@ public final class Gateway implements AutoCloseable {
                 hooks.addAll(extraHooks);
                 HookRunner runner = new HookRunner(hooks, config.limits().hookTimeout());
                 g.runners.add(runner);
-                InboundHandler handler = new InboundHandler(config.hostname(), relay, runner, spool, clock, qm::wake, outbound);
+                // the reflector answers on inbound listeners, where the authentication hook gives it the results
+                Optional<LocalResponder> responder = l.kind() == GatewayConfig.ListenerKind.INBOUND ? reflector.map(x -> x) : Optional.empty();
+                InboundHandler handler = new InboundHandler(config.hostname(), relay, runner, spool, clock, qm::wake, outbound, responder);
                 GatewayConfig.Limits lim = config.limits();
                 SmtpLimits limits = SmtpLimits.defaults().withMaxMessageSize(lim.maxMessageSize()).withMaxRecipients(lim.maxRecipients())
                         .withMaxErrors(lim.maxErrors()).withTimeouts(lim.commandTimeout(), lim.dataTimeout()).withGreetPause(lim.greetPause());
@@ -196,6 +203,21 @@ public final class Gateway implements AutoCloseable {
                     .trustAnchors(anchors).build());
             return new Doctor(resolver, clock, anchors, Optional.of(checker));
         }, config, clock, metrics::doctorResults);
+    }
+
+    /**
+     * The emailsecurity@ reflector when some local domain has it; it needs the inbound authentication results, so it
+     * is off (and says so) when {@code authentication.enabled} is false: mail to the address is then relayed as usual.
+     */
+    private static Optional<Reflector> reflector(GatewayConfig config, LocalSubmission submission, Clock clock) {
+        Optional<Reflector> r = Reflector.of(config, submission, PublicSuffixList.bundled(), clock);
+        if (r.isPresent() && !config.authentication().enabled()) {
+            LOG.warn("reflector: authentication.enabled is false, so there are no results to reflect: {} not answered", r.get().addresses());
+            return Optional.empty();
+        }
+        r.ifPresent(x -> LOG.info("reflector: answering {} (at most {} replies per sender per hour)", x.addresses(),
+                config.reflector().maxRepliesPerSenderPerHour()));
+        return r;
     }
 
     /**

@@ -30,7 +30,7 @@ class DoctorCommandTest {
         // the demo publishes its hostname, PTR, MX, SPF and DMARC; it has no certificate and no DKIM definition
         assertThat(seen).contains("DOCTOR-HOSTNAME-ADDRESS=pass", "PTR-NOT-CONFIRMED=pass", "PTR-HELO-MISMATCH=pass", "DOCTOR-MX=pass",
                 "DOCTOR-SPF-AUTHORISES=pass", "DOCTOR-SELF-SIGNED=warn", "DOCTOR-DKIM-DEFINITION=warn", "DOCTOR-DMARC=pass",
-                "DOCTOR-TLS-PROFILE=pass");
+                "DOCTOR-TLS-PROFILE=pass", "DOCTOR-REFLECTOR=pass");
         assertThat(j.get("status").asText()).isEqualTo("warn");
 
         assertThat(DkimCommandTest.run("doctor", "--config", config, "--zone", zone, "--fail-on", "error").code()).isZero();

@@ -219,7 +219,7 @@ public final class ConfigReader {
     private GatewayConfig config(YamlNode root) {
         Optional<YamlNode.Map_> om = map(root, "the configuration", Set.of("hostname", "dataDir", "tls", "listeners",
                 "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers", "authentication", "database",
-                "metrics", "failureReports", "doctor", "dashboard", "reportGeneration"));
+                "metrics", "failureReports", "doctor", "dashboard", "reportGeneration", "reflector"));
         if (om.isEmpty()) {
             return null;
         }
@@ -315,8 +315,9 @@ public final class ConfigReader {
         GatewayConfig.FailureReports failureReports = failureReports(m.entries().get("failureReports"));
         GatewayConfig.Serve serve = new GatewayConfig.Serve(doctorSchedule(m.entries().get("doctor")),
                 dashboard(m.entries().get("dashboard")), reportSchedule(m.entries().get("reportGeneration")));
+        GatewayConfig.Reflector reflector = reflector(m.entries().get("reflector"), locals);
         return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, failureReports, serve);
+                authentication, database, metrics, failureReports, serve, reflector);
     }
 
     /** {@code failureReports}: DMARC failure reports about inbound mail (off by default; privacy). */
@@ -752,6 +753,69 @@ public final class ConfigReader {
                 flag(m, "mtaSts", "delivery", true),
                 flag(m, "dane", "delivery", true),
                 duration(m, "delayWarning", "delivery", Duration.ofHours(4)));
+    }
+
+    /** RFC 5321 4.1.2 Dot-string: atext atoms separated by single dots (no quoted local parts for our own address). */
+    private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+
+    /** {@code reflector}: the emailsecurity@ reflector, on for every local domain unless configured otherwise. */
+    private GatewayConfig.Reflector reflector(YamlNode n, List<GatewayConfig.LocalDomain> locals) {
+        GatewayConfig.Reflector def = GatewayConfig.Reflector.defaults();
+        if (n == null || n instanceof YamlNode.Scalar sc && sc.isNull()) {
+            return def;
+        }
+        Optional<YamlNode.Map_> om = map(n, "reflector", Set.of("enabled", "localPart", "maxRepliesPerSenderPerHour", "domains"));
+        if (om.isEmpty()) {
+            return def;
+        }
+        YamlNode.Map_ m = om.get();
+        boolean enabled = bool(m, "enabled", "reflector", true);
+        String localPart = localPart(m, "reflector").orElse(def.localPart());
+        int max = (int) number(m, "maxRepliesPerSenderPerHour", "reflector", def.maxRepliesPerSenderPerHour(), 1, 10_000);
+        Set<String> localNames = new HashSet<>();
+        locals.forEach(l -> localNames.add(l.domain()));
+        List<GatewayConfig.ReflectorDomain> domains = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (YamlNode x : list(m, "domains", "reflector")) {
+            String what = "reflector.domains[]";
+            map(x, what, Set.of("domain", "enabled", "localPart")).ifPresent(d -> {
+                Optional<String> dom = string(d, "domain", what);
+                if (dom.isEmpty()) {
+                    error(d, what + ".domain is required");
+                    return;
+                }
+                Optional<String> domain = domain(at(d, "domain"), dom.get(), what + ".domain");
+                if (domain.isEmpty()) {
+                    return;
+                }
+                if (!localNames.contains(domain.get())) {
+                    error(at(d, "domain"), what + ": " + domain.get() + " is not one of the localDomains (the reflector answers only for local domains)");
+                    return;
+                }
+                if (!seen.add(domain.get())) {
+                    error(at(d, "domain"), what + ": " + domain.get() + " is listed twice");
+                    return;
+                }
+                boolean on = bool(d, "enabled", what, true);
+                Optional<String> lp = localPart(d, what);
+                domains.add(new GatewayConfig.ReflectorDomain(domain.get(), on, lp));
+            });
+        }
+        return new GatewayConfig.Reflector(enabled, localPart, max, domains);
+    }
+
+    private Optional<String> localPart(YamlNode.Map_ m, String what) {
+        Optional<String> s = string(m, "localPart", what);
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = s.get().trim();
+        if (v.length() > 64 || !LOCAL_PART.matcher(v).matches()) {
+            error(at(m, "localPart"), what + ".localPart must be a plain local part of at most 64 characters (e.g. emailsecurity), not '"
+                    + s.get() + "'");
+            return Optional.empty();
+        }
+        return Optional.of(v.toLowerCase(Locale.ROOT));
     }
 
     /** {@code metrics: {address, port}}: absent means no endpoint. */

@@ -15,25 +15,45 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
                             List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                             Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
                             Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
-                            FailureReports failureReports, Serve serve) {
+                            FailureReports failureReports, Serve serve, Reflector reflector) {
 
-    /** With the default {@code serve} extras (doctor on, no dashboard, no report generation). */
+    /** With the default reflector (emailsecurity@ every local domain). */
+    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
+                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
+                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
+                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
+                         FailureReports failureReports, Serve serve) {
+        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
+                authentication, database, metrics, failureReports, serve, Reflector.defaults());
+    }
+
+    /** With the default {@code serve} extras (doctor on, no dashboard, no report generation) and reflector. */
     public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                          List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                          Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
                          Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
                          FailureReports failureReports) {
         this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, failureReports, Serve.defaults());
+                authentication, database, metrics, failureReports, Serve.defaults(), Reflector.defaults());
     }
 
-    /** Without DMARC failure reports (their default: off) and with the default {@code serve} extras. */
+    /** With this reflector and the defaults of the other optional sections. */
+    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
+                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
+                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
+                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
+                         Reflector reflector) {
+        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
+                authentication, database, metrics, FailureReports.defaults(), Serve.defaults(), reflector);
+    }
+
+    /** Without DMARC failure reports (their default: off), with the default {@code serve} extras and reflector. */
     public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                          List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                          Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
                          Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics) {
         this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, FailureReports.defaults(), Serve.defaults());
+                authentication, database, metrics, FailureReports.defaults(), Serve.defaults(), Reflector.defaults());
     }
 
     /** A configuration with the default authentication policy, the default store and no metrics endpoint. */
@@ -54,6 +74,7 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
         java.util.Objects.requireNonNull(metrics);
         java.util.Objects.requireNonNull(failureReports);
         java.util.Objects.requireNonNull(serve);
+        java.util.Objects.requireNonNull(reflector);
         dkim = List.copyOf(dkim);
         disclaimers = List.copyOf(disclaimers);
         listeners = List.copyOf(listeners);
@@ -65,13 +86,13 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
     /** The same configuration with another store URL (the CLI's {@code --db} wins over the file). */
     public GatewayConfig withDatabase(String jdbcUrl) {
         return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
-                disclaimers, authentication, Optional.of(jdbcUrl), metrics, failureReports, serve);
+                disclaimers, authentication, Optional.of(jdbcUrl), metrics, failureReports, serve, reflector);
     }
 
     /** The same configuration with other {@code serve} extras (tests). */
     public GatewayConfig withServe(Serve extras) {
         return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
-                disclaimers, authentication, database, metrics, failureReports, extras);
+                disclaimers, authentication, database, metrics, failureReports, extras, reflector);
     }
 
     /**
@@ -268,6 +289,48 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
 
         public static FailureReports defaults() {
             return new FailureReports(false, true, false, 10, Optional.empty(), Optional.empty(), false);
+        }
+    }
+
+    /**
+     * The emailsecurity@ reflector (issue 8, docs/reflector.md): the gateway answers mail to
+     * {@code localPart@<local domain>} itself with the authentication results of the received message.
+     *
+     * @param enabled                     the default for every local domain (true)
+     * @param localPart                   the default local part (emailsecurity), lower case
+     * @param maxRepliesPerSenderPerHour  replies to one envelope sender address within an hour, at most
+     * @param domains                     per-domain overrides (each a local domain)
+     */
+    public record Reflector(boolean enabled, String localPart, int maxRepliesPerSenderPerHour, List<ReflectorDomain> domains) {
+        public static final String DEFAULT_LOCAL_PART = "emailsecurity";
+        public static final int DEFAULT_MAX_REPLIES_PER_SENDER_PER_HOUR = 5;
+
+        public Reflector {
+            java.util.Objects.requireNonNull(localPart);
+            domains = List.copyOf(domains);
+        }
+
+        public static Reflector defaults() {
+            return new Reflector(true, DEFAULT_LOCAL_PART, DEFAULT_MAX_REPLIES_PER_SENDER_PER_HOUR, List.of());
+        }
+
+        /** The reflector address of a local domain ({@code localPart@domain}), or empty when it is disabled there. */
+        public Optional<String> addressFor(String domain) {
+            String d = domain.toLowerCase(java.util.Locale.ROOT);
+            for (ReflectorDomain o : domains) {
+                if (o.domain().equals(d)) {
+                    return o.enabled() ? Optional.of(o.localPart().orElse(localPart) + "@" + d) : Optional.empty();
+                }
+            }
+            return enabled ? Optional.of(localPart + "@" + d) : Optional.empty();
+        }
+    }
+
+    /** A per-domain reflector setting: on or off, and optionally another local part. */
+    public record ReflectorDomain(String domain, boolean enabled, Optional<String> localPart) {
+        public ReflectorDomain {
+            java.util.Objects.requireNonNull(domain);
+            java.util.Objects.requireNonNull(localPart);
         }
     }
 }

@@ -89,9 +89,7 @@ public final class Doctor {
             }
             dkim(d.domain(), dkim, items);
             checker.ifPresent(c -> checkerItems(c, d.domain(), items));
-            items.add(DoctorItem.of("DOCTOR-REFLECTOR", Status.INFO, "emailsecurity@" + d.domain(),
-                    "the emailsecurity@ reflector is not part of this version: the address cannot answer with the authentication results yet",
-                    "create the address on the internal mail server meanwhile, as the guidance asks"));
+            reflector(config, d.domain(), items);
         }
         secureDelivery(config, items);
         return List.copyOf(items);
@@ -327,6 +325,25 @@ public final class Doctor {
         if (r.areas().get(Area.DMARC) == DomainReport.Status.PASS
                 && r.findings().stream().noneMatch(f -> f.area() == Area.GEN && f.severity() != org.mailward.check.Severity.INFO)) {
             items.add(DoctorItem.pass("DOCTOR-DMARC", domain, "DMARC record published without errors or warnings"));
+        }
+    }
+
+    /** The emailsecurity@ reflector of a local domain: on (pass) or off (warn), from the configuration. */
+    private static void reflector(GatewayConfig config, String domain, List<DoctorItem> items) {
+        GatewayConfig.Reflector r = config.reflector();
+        Optional<String> address = r.addressFor(domain);
+        if (address.isEmpty()) {
+            String fix = r.domains().stream().anyMatch(x -> x.domain().equals(domain))
+                    ? "set enabled: true for " + domain + " under reflector.domains"
+                    : "set reflector.enabled: true, or add { domain: " + domain + ", enabled: true } under reflector.domains";
+            items.add(DoctorItem.of("DOCTOR-REFLECTOR", Status.WARN, domain, "the reflector is disabled for this domain: the guidance asks for "
+                    + "an address (e.g. emailsecurity@" + domain + ") that shows how mail from others is checked", fix));
+        } else if (!config.authentication().enabled()) {
+            items.add(DoctorItem.of("DOCTOR-REFLECTOR", Status.WARN, address.get(), "inbound authentication is disabled, so the reflector has no "
+                    + "results to send and does not answer", "set authentication.enabled: true"));
+        } else {
+            items.add(DoctorItem.pass("DOCTOR-REFLECTOR", address.get(), "the gateway answers this address with the authentication results "
+                    + "(at most " + r.maxRepliesPerSenderPerHour() + " replies per sender per hour)"));
         }
     }
 

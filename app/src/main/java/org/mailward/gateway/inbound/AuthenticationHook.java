@@ -79,7 +79,7 @@ public final class AuthenticationHook implements InboundHook {
         this(resolver, authenticator, config, relay, events, clock, AuthenticationListener.NONE);
     }
 
-    /** @param listener told about each evaluated message (e.g. the DMARC failure reporter) */
+    /** With a {@code listener} told each inbound message's results (the emailsecurity@ reflector, the DMARC failure reporter). */
     public AuthenticationHook(Resolver resolver, MessageAuthenticator authenticator, GatewayConfig.Authentication config,
                               RelayControl relay, GatewayEvents events, Clock clock, AuthenticationListener listener) {
         this.listener = listener;
@@ -153,7 +153,8 @@ public final class AuthenticationHook implements InboundHook {
             }
         }
         List<String> add = new ArrayList<>();
-        add.add(withIprev(a.authenticationResults(), fcrdns, ip).headerField());
+        String arField = withIprev(a.authenticationResults(), fcrdns, ip).headerField();
+        add.add(arField);
         String reason = oneLine(String.join("; ", d.reasons()));
         if (d.action() == AuthAction.TAG) {
             add.add(config.tagHeader() + ": " + reason);
@@ -178,7 +179,7 @@ public final class AuthenticationHook implements InboundHook {
                 reason.isEmpty() ? "" : " (" + reason + ")");
         events.recordAuthentication(event(s, t, a, fcrdns, d, reason, headers));
         try {
-            listener.authenticated(s, t, a, d.action(), message);
+            listener.authenticated(s, t, message, new InboundAuthentication(a, fcrdns, arField, d.action().keyword(), reason));
         } catch (RuntimeException e) {
             LOG.warn("session {}: authentication listener failed: {}", s.id(), e.toString());
         }

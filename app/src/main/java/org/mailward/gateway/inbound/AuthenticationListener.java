@@ -1,21 +1,38 @@
 package org.mailward.gateway.inbound;
 
-import org.mailward.auth.verify.MessageAuthentication;
-import org.mailward.gateway.config.GatewayConfig.AuthAction;
 import org.mailward.smtp.SessionInfo;
 import org.mailward.smtp.Transaction;
 
 /**
- * Told by {@link AuthenticationHook} about every inbound message it evaluated, after the verdict is recorded and
- * before the SMTP reply: the verdict, the action taken and the message as received. It runs inside the hook's
- * time limit, so an implementation that does I/O (DNS, mail) hands the work to another thread and returns.
- * It must not throw; the hook logs and ignores it if it does.
+ * Told what {@link AuthenticationHook} concluded about each inbound message, in the data phase, before the gateway
+ * answers. Must be quick and thread-safe (it runs inside the hook's time limit) and must not throw.
  */
 @FunctionalInterface
 public interface AuthenticationListener {
 
-    /** Does nothing. */
-    AuthenticationListener NONE = (session, transaction, result, action, message) -> { };
+    /** {@code message} is the message as received (the same array the data hooks and the handler see). */
+    void authenticated(SessionInfo session, Transaction transaction, byte[] message, InboundAuthentication result);
 
-    void authenticated(SessionInfo session, Transaction transaction, MessageAuthentication result, AuthAction action, byte[] message);
+    AuthenticationListener NONE = (s, t, m, r) -> {
+    };
+
+    /**
+     * Both listeners, {@code this} first (the reflector, then the DMARC failure reporter); one that throws does not
+     * keep the other from being told.
+     */
+    default AuthenticationListener andThen(AuthenticationListener next) {
+        if (this == NONE) {
+            return next;
+        }
+        if (next == NONE) {
+            return this;
+        }
+        return (s, t, m, r) -> {
+            try {
+                authenticated(s, t, m, r);
+            } finally {
+                next.authenticated(s, t, m, r);
+            }
+        };
+    }
 }

@@ -130,6 +130,11 @@ public final class DmarcFailureReporter implements AuthenticationListener {
     }
 
     @Override
+    public void authenticated(SessionInfo session, Transaction transaction, byte[] message, InboundAuthentication result) {
+        authenticated(session, transaction, result.authentication(), AuthAction.valueOf(result.action().toUpperCase(java.util.Locale.ROOT)), message);
+    }
+
+    /** The verdicts {@code a} and the action the gateway takes on the message. */
     public void authenticated(SessionInfo session, Transaction transaction, MessageAuthentication a, AuthAction action, byte[] message) {
         if (!config.enabled()) {
             return;

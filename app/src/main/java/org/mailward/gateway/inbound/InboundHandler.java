@@ -40,6 +40,7 @@ public final class InboundHandler implements SessionHandler {
     private final Clock clock;
     private final Consumer<Envelope> queued;
     private final Optional<OutboundProcessor> outbound;
+    private final Optional<LocalResponder> responder;
 
     public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued) {
         this(hostname, relay, hooks, spool, clock, queued, Optional.empty());
@@ -51,6 +52,16 @@ public final class InboundHandler implements SessionHandler {
      */
     public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
                           Optional<OutboundProcessor> outbound) {
+        this(hostname, relay, hooks, spool, clock, queued, outbound, Optional.empty());
+    }
+
+    /**
+     * With a {@code responder}: recipients it {@link LocalResponder#answers answers} (the emailsecurity@ reflector)
+     * are answered by the gateway itself and not relayed; the transaction's other recipients are relayed as usual.
+     */
+    public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
+                          Optional<OutboundProcessor> outbound, Optional<LocalResponder> responder) {
+        this.responder = responder;
         this.outbound = outbound;
         this.hostname = hostname;
         this.relay = relay;
@@ -99,10 +110,27 @@ public final class InboundHandler implements SessionHandler {
         if (o.verdict() instanceof HookVerdict.Reject || o.verdict() instanceof HookVerdict.TempFail) {
             return toDecision(o.verdict());
         }
+        List<String> answered = answered(t);
+        if (!answered.isEmpty()) {
+            try {
+                responder.orElseThrow().respond(s, t, message, answered);
+            } catch (IOException e) {
+                LOG.error("session {}: cannot queue the gateway's own answer: {}", s.id(), e.toString());
+                return Decision.refuse(451, "4.3.0", "Error: queue file write error");
+            }
+            if (t.recipients().stream().allMatch(r -> !r.mailbox().isPostmasterOnly() && answered.contains(r.mailbox().address()))) {
+                LOG.info("session {}: from=<{}> answered by the gateway itself ({}), nothing to relay", s.id(),
+                        t.reversePath().map(Mailbox::address).orElse(""), String.join(", ", answered));
+                return Decision.accept(SmtpReply.of(250, "2.0.0", "Ok: answered by " + hostname));
+            }
+        }
         String id = spool.newId();
         List<Envelope.Recipient> rcpts = new ArrayList<>();
         for (Transaction.Recipient r : t.recipients()) {
             Mailbox m = r.mailbox();
+            if (!m.isPostmasterOnly() && answered.contains(m.address())) {
+                continue; // answered by the gateway itself above
+            }
             String address = m.isPostmasterOnly() ? "postmaster@" + relay.postmasterDomain() : m.address();
             rcpts.add(new Envelope.Recipient(address, r.parameters().orcpt().orElse(""),
                     r.parameters().notifyOn().stream().map(Enum::name).sorted().toList(), Envelope.Status.PENDING, ""));
@@ -140,6 +168,15 @@ public final class InboundHandler implements SessionHandler {
             return Decision.refuse(451, "4.3.0", "Error: queue file write error");
         }
         return Decision.accept(SmtpReply.of(250, "2.0.0", "Ok: queued as " + id));
+    }
+
+    /** The accepted recipients the responder answers itself (RCPT TO addresses as given); empty without one. */
+    private List<String> answered(Transaction t) {
+        if (responder.isEmpty()) {
+            return List.of();
+        }
+        return t.recipients().stream().map(Transaction.Recipient::mailbox).filter(m -> !m.isPostmasterOnly())
+                .map(Mailbox::address).filter(responder.get()::answers).distinct().toList();
     }
 
     /**

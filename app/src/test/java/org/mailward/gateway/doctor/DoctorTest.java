@@ -125,7 +125,7 @@ class DoctorTest {
                 .containsEntry("CERT-WEAK-KEY-OR-ALG", Status.PASS).containsEntry("DOCTOR-TLS-PROFILE", Status.PASS)
                 .containsEntry("DOCTOR-MX", Status.PASS).containsEntry("DOCTOR-SPF-AUTHORISES", Status.PASS)
                 .containsEntry("DOCTOR-DKIM-DEFINITION", Status.PASS).containsEntry("DOCTOR-MANDATORY-TLS", Status.INFO)
-                .containsEntry("DOCTOR-REFLECTOR", Status.INFO);
+                .containsEntry("DOCTOR-REFLECTOR", Status.PASS);
         assertThat(m.values()).allMatch(s -> s == Status.PASS || s == Status.INFO);
     }
 
@@ -232,6 +232,27 @@ class DoctorTest {
                 config(""), good(), CLOCK, true);
         assertThat(none).containsEntry("DMARC-NO-RECORD", Status.ERROR).doesNotContainKey("DOCTOR-DMARC");
         assertThat(Doctor.worst(List.of(DoctorItem.pass("X", "s", "ok")))).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void reflectorDisabledForTheDomainOrWithoutAuthentication() throws Exception {
+        assertThat(run(ZONE, config("reflector:\n  domains:\n    - { domain: example.org, enabled: false }\n"), good()))
+                .isEqualTo(baselineWith("DOCTOR-REFLECTOR", Status.WARN));
+        assertThat(run(ZONE, config("reflector:\n  enabled: false\n"), good())).isEqualTo(baselineWith("DOCTOR-REFLECTOR", Status.WARN));
+        assertThat(run(ZONE, config("authentication:\n  enabled: false\n"), good())).isEqualTo(baselineWith("DOCTOR-REFLECTOR", Status.WARN));
+    }
+
+    @Test
+    void reflectorItemNamesTheConfiguredAddress() throws Exception {
+        Files.writeString(dir.resolve("dkim.pem"), DkimKeys.toPem(dkim.getPrivate()));
+        GatewayConfig c = ConfigReader.read(config("reflector:\n  localPart: tls-check\n  maxRepliesPerSenderPerHour: 3\n"), dir).config().orElseThrow();
+        List<DoctorItem> items = new Doctor(ZoneFileResolver.fromText(ZONE + dkimRecord + "\n"), CLOCK, Set.of(ca.chain().get(0)), Optional.empty())
+                .run(c, List.of(OUT), good());
+        assertThat(items).filteredOn(i -> i.id().equals("DOCTOR-REFLECTOR")).singleElement().satisfies(i -> {
+            assertThat(i.status()).isEqualTo(Status.PASS);
+            assertThat(i.subject()).isEqualTo("tls-check@example.org");
+            assertThat(i.summary()).contains("at most 3 replies per sender per hour");
+        });
     }
 
     static Map<String, Status> without(Map<String, Status> m, String... ids) {
