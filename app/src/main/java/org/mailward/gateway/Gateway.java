@@ -33,6 +33,10 @@ import org.mailward.gateway.inbound.HookRunner;
 import org.mailward.store.Database;
 import org.mailward.gateway.inbound.InboundHandler;
 import org.mailward.gateway.inbound.InboundHook;
+import org.mailward.gateway.inbound.ReportFeed;
+import org.mailward.reports.IngestLimits;
+import org.mailward.reports.ReportIngest;
+import org.mailward.reports.ReportRepository;
 import org.mailward.gateway.inbound.RelayControl;
 import org.mailward.gateway.inbound.SecureReceiptHook;
 import org.mailward.gateway.inbound.SubmissionAuthHook;
@@ -63,6 +67,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private MetricsServer metricsServer;
     private LocalSubmission localSubmission;
+    private ReportFeed reportFeed = ReportFeed.NONE;
 
     private Gateway(Spool spool, QueueManager queue, GatewayEvents events, Optional<Database> database, GatewayMetrics metrics) {
         this.spool = spool;
@@ -107,6 +112,10 @@ public final class Gateway implements AutoCloseable {
             Optional<OutboundProcessor> outbound = config.dkim().isEmpty() && config.disclaimers().isEmpty()
                     ? Optional.empty() : Optional.of(OutboundProcessor.start(config, resolver, clock));
             g.localSubmission = new LocalSubmission(spool, outbound, clock, qm::wake, config.hostname());
+            if (!config.reports().addresses().isEmpty()) {
+                g.reportFeed = new ReportFeed(dataDir.resolve("report-inbox"), config.reports().addresses(), config.reports().relay(),
+                        db.map(d -> new ReportIngest(new ReportRepository(d), clock, IngestLimits.defaults())), Duration.ofSeconds(30)).start();
+            }
             for (GatewayConfig.Listener l : config.listeners()) {
                 List<InboundHook> hooks = new ArrayList<>();
                 hooks.add(new SecureReceiptHook(l.tls() == GatewayConfig.TlsPolicy.REQUIRED));
@@ -118,7 +127,7 @@ public final class Gateway implements AutoCloseable {
                 hooks.addAll(extraHooks);
                 HookRunner runner = new HookRunner(hooks, config.limits().hookTimeout());
                 g.runners.add(runner);
-                InboundHandler handler = new InboundHandler(config.hostname(), relay, runner, spool, clock, qm::wake, outbound);
+                InboundHandler handler = new InboundHandler(config.hostname(), relay, runner, spool, clock, qm::wake, outbound, g.reportFeed);
                 GatewayConfig.Limits lim = config.limits();
                 SmtpLimits limits = SmtpLimits.defaults().withMaxMessageSize(lim.maxMessageSize()).withMaxRecipients(lim.maxRecipients())
                         .withMaxErrors(lim.maxErrors()).withTimeouts(lim.commandTimeout(), lim.dataTimeout()).withGreetPause(lim.greetPause());
@@ -202,6 +211,11 @@ public final class Gateway implements AutoCloseable {
         return localSubmission;
     }
 
+    /** Where mail for the configured report addresses waits until it is ingested ({@code reports.addresses}). */
+    public ReportFeed reportFeed() {
+        return reportFeed;
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
@@ -226,6 +240,7 @@ public final class Gateway implements AutoCloseable {
         }
         queue.close();
         runners.forEach(HookRunner::close);
+        reportFeed.close(); // before the database: a report being ingested finishes, the rest wait for the next start
         if (metricsServer != null) {
             metricsServer.close();
         }

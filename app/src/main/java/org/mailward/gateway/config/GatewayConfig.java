@@ -14,14 +14,38 @@ import org.mailward.smtp.tls.TlsProfile;
 public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                             List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                             Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
-                            Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics) {
+                            Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
+                            Reports reports) {
 
     /** A configuration with the default authentication policy, the default store and no metrics endpoint. */
     public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                          List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                          Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers) {
         this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                Authentication.defaults(), Optional.empty(), Optional.empty());
+                Authentication.defaults(), Optional.empty(), Optional.empty(), Reports.none());
+    }
+
+    /** The configuration before {@code reports} existed: no report addresses. */
+    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
+                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
+                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
+                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics) {
+        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
+                authentication, database, metrics, Reports.none());
+    }
+
+    /**
+     * {@code reports}: mail the gateway receives for one of {@code addresses} (lower case) goes straight to report
+     * ingest in the gateway's database instead of being relayed ({@code relay: true}: ingested and relayed too).
+     */
+    public record Reports(List<String> addresses, boolean relay) {
+        public Reports {
+            addresses = List.copyOf(addresses);
+        }
+
+        public static Reports none() {
+            return new Reports(List.of(), false);
+        }
     }
 
     /** Where the Prometheus metrics endpoint listens (GET /metrics); port 0 picks a free port (tests). */
@@ -32,6 +56,7 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
         java.util.Objects.requireNonNull(authentication);
         java.util.Objects.requireNonNull(database);
         java.util.Objects.requireNonNull(metrics);
+        java.util.Objects.requireNonNull(reports);
         dkim = List.copyOf(dkim);
         disclaimers = List.copyOf(disclaimers);
         listeners = List.copyOf(listeners);
@@ -43,7 +68,7 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
     /** The same configuration with another store URL (the CLI's {@code --db} wins over the file). */
     public GatewayConfig withDatabase(String jdbcUrl) {
         return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
-                disclaimers, authentication, Optional.of(jdbcUrl), metrics);
+                disclaimers, authentication, Optional.of(jdbcUrl), metrics, reports);
     }
 
     public enum ListenerKind { INBOUND, SUBMISSION }
