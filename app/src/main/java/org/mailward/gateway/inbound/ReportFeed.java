@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * (the files wait and are retried; on restart the inbox is read again), and a crash between commit and delete at
  * worst stores the same bytes again, which ingest recognises (raw by SHA-256, reports by organisation and id).
  * Parse failures are not errors here: ingest keeps the raw report in the failed state with its reason. A file that
- * makes ingest throw anything but a database error is moved to {@code report-inbox/failed} (kept, not retried).
+ * makes ingest throw anything but a database error, or that ingest refuses before storing it (over the input size
+ * limit), is moved to {@code report-inbox/failed} (kept, not retried).
  */
 public final class ReportFeed implements AutoCloseable {
 
@@ -186,6 +187,14 @@ public final class ReportFeed implements AutoCloseable {
             Files.move(f, failed.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE);
             fsyncDir(inbox);
             LOG.error("report ingest: {} made ingest fail ({}); kept in {}", f.getFileName(), e.toString(), failed);
+            return;
+        }
+        if (results.stream().anyMatch(r -> r.rawId() == 0)) {
+            // refused before the raw store (over the ingest input limit): nothing is in the database, keep the file
+            Path failed = Files.createDirectories(inbox.resolve("failed"));
+            Files.move(f, failed.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            fsyncDir(inbox);
+            LOG.error("report ingest: {} refused ({}); kept in {}", f.getFileName(), results.get(0).error(), failed);
             return;
         }
         // committed: only now may the file go

@@ -186,6 +186,11 @@ public final class ImapReportFetcher {
             byte[] bytes = raw.toByteArray();
             size = bytes.length;
             List<IngestResult> results = ingest.ingest(origin, bytes);
+            if (results.stream().anyMatch(r -> r.rawId() == 0)) {
+                // refused before the raw store (over the input size limit): not stored, so it stays in the mailbox
+                return new FetchedMessage(mailbox.url(), validity, uid, messageId, size, FetchedMessage.Status.ERROR, "none",
+                        results, "not stored (left in the mailbox): " + results.get(0).error(), "");
+            }
             return new FetchedMessage(mailbox.url(), validity, uid, messageId, size, FetchedMessage.Status.STORED, "none",
                     results, "", "");
         } catch (MessagingException | IOException e) {

@@ -80,4 +80,18 @@ class ReportFeedTest {
             assertThat(new ReportRepository(db).summary("example.gov.uk", 0, Long.MAX_VALUE).messages()).isEqualTo(a.messages());
         }
     }
+
+    @Test
+    void aReportRefusedBeforeTheRawStoreIsKeptInTheFailedDirectory() throws Exception {
+        Aggregate a = new ReportGenerator(13).aggregate(ReportGenerator.Schema.RFC7489, "example.gov.uk", 3, 20_462, Set.of());
+        try (Database db = Database.openH2(dir.resolve("db"));
+             ReportFeed f = new ReportFeed(dir.resolve("inbox"), List.of("dmarc@example.gov.uk"), false,
+                     Optional.of(new ReportIngest(new ReportRepository(db), Clock.systemUTC(), new IngestLimits(100, 1000, 10, 2, 1000))),
+                     Duration.ofMillis(50)).start()) {
+            f.store("0000000000003CCCCCC", report(a));
+            awaitEmpty(f);
+            assertThat(dir.resolve("inbox/failed/0000000000003CCCCCC.eml")).exists();
+            assertThat(new ReportRepository(db).count("raw_report")).isZero();
+        }
+    }
 }

@@ -170,6 +170,18 @@ class ImapReportFetcherInteropTest {
     }
 
     @Test
+    void aMailRefusedBeforeTheRawStoreIsNotMarkedOrDeleted() throws Exception {
+        dovecot.append("INBOX", mails.subList(0, 1));
+        IngestLimits tiny = new IngestLimits(100, 1000, 10, 2, 1000);
+        ReportIngest small = new ReportIngest(new ReportRepository(db), Clock.systemUTC(), tiny);
+        List<FetchedMessage> out = new ArrayList<>();
+        FetchSummary s = fetcher(true, dovecot.clientTls()).fetch(small, new AfterFetch.Delete(), out::add);
+        assertThat(s.errors()).isEqualTo(1);
+        assertThat(out.get(0).error()).contains("left in the mailbox").contains("over the limit");
+        assertThat(dovecot.messages("INBOX")).hasSize(1).noneMatch(DovecotServer.Stored::seen).noneMatch(DovecotServer.Stored::deleted);
+    }
+
+    @Test
     void anUntrustedCertificateIsRefusedBeforeLoginAndNothingChanges() throws Exception {
         dovecot.append("INBOX", mails.subList(0, 1));
         assertThatThrownBy(() -> fetcher(true, SSLContext.getDefault()).fetch(ingest, new AfterFetch.Seen(), m -> { }))
