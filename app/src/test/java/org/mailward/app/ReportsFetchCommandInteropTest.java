@@ -89,6 +89,44 @@ class ReportsFetchCommandInteropTest {
     }
 
     @Test
+    void watchFetchesNewMailOnEachPassUntilInterrupted() throws Exception {
+        ReportGenerator g = new ReportGenerator(9051L);
+        Aggregate a = g.aggregate(Schema.DMARC_2_0, "example.org.uk", 3, 20_600, Set.of());
+        byte[] mail = ReportGenerator.eml("dmarc@reporter.example", "Report domain: example.org.uk", "w1@reporter.example",
+                List.of(new Attachment("r.xml", "text/xml", ReportGenerator.utf8(ReportGenerator.xml(a)))));
+        try (DovecotServer dovecot = DovecotServer.start()) {
+            Path pw = dir.resolve("imap-password");
+            Files.writeString(pw, dovecot.password());
+            Path trust = dir.resolve("trust.pem");
+            Files.writeString(trust, dovecot.certificatePem());
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            int[] exit = {-1};
+            Thread t = new Thread(() -> exit[0] = Main.run(new String[] {"reports", "fetch", "--imap",
+                "imaps://" + DovecotServer.USER + "@127.0.0.1:" + dovecot.imapsPort(), "--password-file", pw.toString(),
+                "--trust-store", trust.toString(), "--data", dir.resolve("data").toString(), "--json", "--watch", "--interval", "0.2"},
+                    new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true)));
+            t.start();
+            long end = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+            while (!err.toString().contains("0 unseen") && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            assertThat(err.toString()).as("a first, empty pass").contains("0 unseen");
+            dovecot.append("INBOX", List.of(mail));
+            while (!out.toString().contains("\"stored\"") && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            t.interrupt();
+            t.join(10_000);
+            assertThat(t.isAlive()).isFalse();
+            assertThat(exit[0]).as(err.toString()).isZero();
+            JsonNode line = Json.MAPPER.readTree(out.toString().lines().findFirst().orElseThrow());
+            assertThat(line.get("reports").get(0).get("messages").asLong()).isEqualTo(a.messages());
+            assertThat(dovecot.messages("INBOX")).hasSize(1).allMatch(DovecotServer.Stored::seen);
+        }
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         String data = dir.resolve("data").toString();
         assertThat(ReportsCommandTest.run("reports", "fetch", "--imap", "pop3://u@h", "--data", data).exit()).isEqualTo(ExitCodes.USAGE);
