@@ -162,6 +162,17 @@ final class ReportsGenerateCommand implements Callable<Integer> {
                 dests.add(dm);
             }
             m.put("destinations", dests);
+            List<Map<String, Object>> errs = new ArrayList<>();
+            for (ReportGeneration.SizeError e : p.sizeErrors()) {
+                Map<String, Object> em = new LinkedHashMap<>();
+                em.put("uri", e.destination().uri());
+                em.put("target", e.destination().target());
+                em.put("reportBytes", e.reportBytes());
+                em.put("maxBytes", e.destination().maxBytes().orElse(null));
+                em.put("mailBytes", e.mail().length);
+                errs.add(em);
+            }
+            m.put("sizeErrorReports", errs);
             m.put("notes", p.notes());
             m.put("dryRun", dryRun);
             List<Map<String, Object>> s = new ArrayList<>();
@@ -181,6 +192,10 @@ final class ReportsGenerateCommand implements Callable<Integer> {
                 p.kind() == ReportGeneration.Kind.TLSRPT ? "policies" : "records", p.fileName(), p.attachment().length);
         for (Destination d : p.destinations()) {
             pw.printf("  %-8s %s: %s%n", d.accepted() ? "send" : "refuse", d.uri(), d.reason());
+        }
+        for (ReportGeneration.SizeError e : p.sizeErrors()) {
+            pw.printf("  %-8s %s: %s a %d-byte error report (RFC 7489 7.2.2) instead of the %d-byte report%n", "error",
+                    e.destination().uri(), dryRun ? "would send" : "sends", e.mail().length, e.reportBytes());
         }
         for (String n : p.notes()) {
             pw.println("  note     " + n);

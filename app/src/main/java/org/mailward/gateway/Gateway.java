@@ -24,6 +24,7 @@ import org.mailward.auth.verify.MessageAuthenticator;
 import org.mailward.gateway.events.GatewayEvents;
 import org.mailward.gateway.events.StoreEventWriter;
 import org.mailward.gateway.inbound.AuthenticationHook;
+import org.mailward.gateway.inbound.DmarcFailureReporter;
 import org.mailward.gateway.observe.GatewayMetrics;
 import org.mailward.gateway.observe.MetricsServer;
 import org.mailward.gateway.observe.ObservedSessionHandler;
@@ -105,7 +106,8 @@ public final class Gateway implements AutoCloseable {
                 MessageAuthenticator authenticator = new MessageAuthenticator(resolver, clock, PublicSuffixList.bundled(),
                         DmarcOptions.defaults().withTrustedArcSealers(Set.copyOf(config.authentication().trustedArcSealers())),
                         new SecureRandom(), config.hostname());
-                authentication = Optional.of(new AuthenticationHook(resolver, authenticator, config.authentication(), relay, events, clock));
+                authentication = Optional.of(new AuthenticationHook(resolver, authenticator, config.authentication(), relay, events, clock,
+                        DmarcFailureReporter.of(config, resolver, clock, g::localSubmission)));
             }
             Optional<Authenticator> auth = config.users().isEmpty() ? Optional.empty() : Optional.of((u, p) ->
                     config.users().stream().anyMatch(x -> x.name().equals(u) && PasswordHash.verify(p, x.passwordHash())));

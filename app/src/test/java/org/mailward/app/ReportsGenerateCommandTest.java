@@ -54,6 +54,15 @@ class ReportsGenerateCommandTest {
         assertThat(com.get("destinations").get(1).get("reason").asText()).contains("external destination not authorised");
         assertThat(com.get("destinations").get(1).get("maxBytes").asLong()).isEqualTo(10L << 20);
         assertThat(com.get("mailBytes").asLong()).isPositive();
+        assertThat(com.get("sizeErrorReports")).isEmpty();
+        // example.org's tiny@ (!100) is over its limit: the dry run shows the RFC 7489 7.2.2 error report instead
+        JsonNode org = lines.get(1);
+        assertThat(org.get("sizeErrorReports")).singleElement().satisfies(e -> {
+            assertThat(e.get("uri").asText()).isEqualTo("mailto:tiny@example.org");
+            assertThat(e.get("maxBytes").asLong()).isEqualTo(100);
+            assertThat(e.get("reportBytes").asLong()).isGreaterThan(100);
+            assertThat(e.get("mailBytes").asLong()).isPositive();
+        });
         JsonNode tlsOrg = lines.get(3);
         assertThat(tlsOrg.get("destinations")).isEmpty();
         assertThat(tlsOrg.get("mailBytes").asLong()).isZero();
@@ -68,7 +77,8 @@ class ReportsGenerateCommandTest {
         assertThat(run.exit()).as(run.err()).isZero();
         // without --org-*: our host name from the events
         assertThat(run.out()).contains("dmarc-aggregate example.com: 11 messages, 4 records, mx.receiver.test!example.com!",
-                "refuse   mailto:reports@thirdparty.example", "would send a ");
+                "refuse   mailto:reports@thirdparty.example", "would send a ",
+                "error    mailto:tiny@example.org: would send a ");
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
                     "mx.receiver.test!example.com!" + GatewayEventRows.BEGIN + "!" + (GatewayEventRows.END - 1) + ".xml.gz",
@@ -91,7 +101,7 @@ class ReportsGenerateCommandTest {
                     "--data", data.toString(), "--zone", zone.toString(), "--submit", "127.0.0.1:" + sink.address().getPort());
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(sink.received()).extracting(r -> String.join(",", r.rcptTo()))
-                    .containsExactly("dmarc@example.com", "agg@reports.example.net", "tls@example.net");
+                    .containsExactly("dmarc@example.com", "agg@reports.example.net", "tiny@example.org", "tls@example.net");
             assertThat(sink.received()).allMatch(r -> r.mailFrom().equals("postmaster@mx.receiver.test"));
             List<JsonNode> lines = run.lines();
             assertThat(lines.get(0).get("sent").get(0).get("ok").asBoolean()).isTrue();

@@ -78,7 +78,7 @@ public final class KnotServer implements AutoCloseable {
         return server;
     }
 
-    private static String withSoa(String apex, String text) {
+    static String withSoa(String apex, String text) {
         boolean hasSoa = text.lines().anyMatch(l -> l.matches("(?i)^\\S*\\s+(\\d+\\s+)?(IN\\s+)?SOA\\s.*"));
         if (hasSoa) {
             return text;
@@ -116,7 +116,7 @@ public final class KnotServer implements AutoCloseable {
     }
 
     /** A minimal DNS query for SOA of the name. */
-    private static byte[] soaQuery(String name) {
+    static byte[] soaQuery(String name) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         out.writeBytes(new byte[] {0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0});
         for (String label : name.replaceAll("\\.$", "").split("\\.")) {

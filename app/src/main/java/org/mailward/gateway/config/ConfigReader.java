@@ -214,7 +214,7 @@ public final class ConfigReader {
     private GatewayConfig config(YamlNode root) {
         Optional<YamlNode.Map_> om = map(root, "the configuration", Set.of("hostname", "dataDir", "tls", "listeners",
                 "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers", "authentication", "database",
-                "metrics", "reports"));
+                "metrics", "failureReports", "reports"));
         if (om.isEmpty()) {
             return null;
         }
@@ -307,9 +307,75 @@ public final class ConfigReader {
             error(at(m, "database"), "database must be a JDBC URL starting jdbc:postgresql: or jdbc:h2: (default: H2 under the data directory)");
         }
         Optional<GatewayConfig.MetricsEndpoint> metrics = metrics(m.entries().get("metrics"));
+        GatewayConfig.FailureReports failureReports = failureReports(m.entries().get("failureReports"));
         GatewayConfig.Reports reports = reports(m.entries().get("reports"));
         return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, reports);
+                authentication, database, metrics, failureReports, reports);
+    }
+
+    /** {@code failureReports}: DMARC failure reports about inbound mail (off by default; privacy). */
+    private GatewayConfig.FailureReports failureReports(YamlNode n) {
+        GatewayConfig.FailureReports def = GatewayConfig.FailureReports.defaults();
+        if (n == null) {
+            return def;
+        }
+        Optional<YamlNode.Map_> om = map(n, "failureReports", Set.of("enabled", "redact", "maxPerDomainPerHour", "reporter", "envelopeSender"));
+        if (om.isEmpty()) {
+            return def;
+        }
+        YamlNode.Map_ m = om.get();
+        boolean enabled = bool(m, "enabled", "failureReports", def.enabled());
+        boolean headersOnly = def.headersOnly();
+        boolean localParts = def.redactLocalParts();
+        YamlNode r = m.entries().get("redact");
+        if (r != null && !(r instanceof YamlNode.Scalar rs && rs.isNull())) {
+            List<YamlNode> items = r instanceof YamlNode.Seq seq ? seq.items() : List.of(r);
+            Set<String> seen = new HashSet<>();
+            for (YamlNode item : items) {
+                if (!(item instanceof YamlNode.Scalar sc)) {
+                    error(item, "failureReports.redact: expected none, headers-only or localparts, not " + item.kind());
+                    continue;
+                }
+                String v = sc.text().trim();
+                if (!Set.of("none", "headers-only", "localparts").contains(v)) {
+                    error(item, "failureReports.redact: '" + v + "' is not one of none, headers-only, localparts");
+                } else {
+                    seen.add(v);
+                }
+            }
+            if (seen.contains("none") && seen.size() > 1) {
+                error(r, "failureReports.redact: none cannot be combined with headers-only or localparts");
+            }
+            if (!seen.isEmpty()) {
+                headersOnly = seen.contains("headers-only");
+                localParts = seen.contains("localparts");
+            }
+        }
+        int max = (int) number(m, "maxPerDomainPerHour", "failureReports", def.maxPerDomainPerHour(), 0, 100_000);
+        Optional<String> orgName = Optional.empty();
+        Optional<String> email = Optional.empty();
+        YamlNode rep = m.entries().get("reporter");
+        if (rep != null) {
+            Optional<YamlNode.Map_> rm = map(rep, "failureReports.reporter", Set.of("orgName", "email"));
+            if (rm.isPresent()) {
+                orgName = string(rm.get(), "orgName", "failureReports.reporter").filter(x -> !x.isBlank());
+                email = string(rm.get(), "email", "failureReports.reporter");
+                if (email.isPresent()) {
+                    Parsed<org.mailward.smtp.Mailbox> p = AddressParser.parseMailbox(email.get().trim(), false);
+                    if (!p.isOk()) {
+                        error(at(rm.get(), "email"), "failureReports.reporter.email: '" + email.get() + "' is not an address: " + p.errorMessage());
+                        email = Optional.empty();
+                    } else {
+                        email = Optional.of(email.get().trim());
+                    }
+                }
+            }
+        }
+        String sender = string(m, "envelopeSender", "failureReports").orElse("reporter").trim();
+        if (!sender.equals("reporter") && !sender.equals("null")) {
+            error(at(m, "envelopeSender"), "failureReports.envelopeSender must be reporter or null, not '" + sender + "'");
+        }
+        return new GatewayConfig.FailureReports(enabled, headersOnly, localParts, max, orgName, email, sender.equals("null"));
     }
 
     /** {@code reports: {addresses: [...], relay: false}}: report addresses whose mail goes to report ingest. */

@@ -15,23 +15,33 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
                             List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                             Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
                             Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
-                            Reports reports) {
+                            FailureReports failureReports, Reports reports) {
+
+    /** The configuration without report addresses ({@code reports}: none). */
+    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
+                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
+                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
+                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
+                         FailureReports failureReports) {
+        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
+                authentication, database, metrics, failureReports, Reports.none());
+    }
+
+    /** The configuration without DMARC failure reports (their default: off). */
+    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
+                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
+                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
+                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics) {
+        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
+                authentication, database, metrics, FailureReports.defaults());
+    }
 
     /** A configuration with the default authentication policy, the default store and no metrics endpoint. */
     public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
                          List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                          Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers) {
         this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                Authentication.defaults(), Optional.empty(), Optional.empty(), Reports.none());
-    }
-
-    /** The configuration before {@code reports} existed: no report addresses. */
-    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
-                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
-                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
-                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics) {
-        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, Reports.none());
+                Authentication.defaults(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -56,6 +66,7 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
         java.util.Objects.requireNonNull(authentication);
         java.util.Objects.requireNonNull(database);
         java.util.Objects.requireNonNull(metrics);
+        java.util.Objects.requireNonNull(failureReports);
         java.util.Objects.requireNonNull(reports);
         dkim = List.copyOf(dkim);
         disclaimers = List.copyOf(disclaimers);
@@ -68,7 +79,7 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
     /** The same configuration with another store URL (the CLI's {@code --db} wins over the file). */
     public GatewayConfig withDatabase(String jdbcUrl) {
         return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
-                disclaimers, authentication, Optional.of(jdbcUrl), metrics, reports);
+                disclaimers, authentication, Optional.of(jdbcUrl), metrics, failureReports, reports);
     }
 
     public enum ListenerKind { INBOUND, SUBMISSION }
@@ -193,6 +204,30 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
 
         public static Authentication defaults() {
             return new Authentication(true, AuthActions.baseline(), "[Suspicious]", "X-Mailward-Auth-Tag", List.of(), List.of());
+        }
+    }
+
+    /**
+     * DMARC failure reports (RFC 7489 7.3, RFC 6591, RFC 9991) the gateway sends about inbound mail that fails
+     * DMARC, to the sender domain's {@code ruf}. Off by default: they show the original's header to a third party.
+     *
+     * @param enabled             send them at all (default false)
+     * @param headersOnly         attach the original's header section only, not the message (default true)
+     * @param redactLocalParts    replace local parts of addresses by keyed hashes (default false)
+     * @param maxPerDomainPerHour reports per reported policy domain and hour (default 10)
+     * @param orgName             our name in the report text (default: the host name)
+     * @param email               From: of the reports (default: postmaster at the host name)
+     * @param nullSender          MAIL FROM:<> instead of {@code email} (default false)
+     */
+    public record FailureReports(boolean enabled, boolean headersOnly, boolean redactLocalParts, int maxPerDomainPerHour,
+                                 Optional<String> orgName, Optional<String> email, boolean nullSender) {
+        public FailureReports {
+            java.util.Objects.requireNonNull(orgName);
+            java.util.Objects.requireNonNull(email);
+        }
+
+        public static FailureReports defaults() {
+            return new FailureReports(false, true, false, 10, Optional.empty(), Optional.empty(), false);
         }
     }
 }

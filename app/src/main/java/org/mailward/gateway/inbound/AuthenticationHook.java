@@ -62,6 +62,7 @@ public final class AuthenticationHook implements InboundHook {
     private final RelayControl relay;
     private final GatewayEvents events;
     private final Clock clock;
+    private final AuthenticationListener listener;
     private final Map<String, SessionState> sessions = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SessionState> eldest) {
@@ -75,6 +76,13 @@ public final class AuthenticationHook implements InboundHook {
 
     public AuthenticationHook(Resolver resolver, MessageAuthenticator authenticator, GatewayConfig.Authentication config,
                               RelayControl relay, GatewayEvents events, Clock clock) {
+        this(resolver, authenticator, config, relay, events, clock, AuthenticationListener.NONE);
+    }
+
+    /** @param listener told about each evaluated message (e.g. the DMARC failure reporter) */
+    public AuthenticationHook(Resolver resolver, MessageAuthenticator authenticator, GatewayConfig.Authentication config,
+                              RelayControl relay, GatewayEvents events, Clock clock, AuthenticationListener listener) {
+        this.listener = listener;
         this.resolver = resolver;
         this.authenticator = authenticator;
         this.policy = new AuthenticationPolicy(config);
@@ -169,6 +177,11 @@ public final class AuthenticationHook implements InboundHook {
                 fcrdns.result(), a.authenticationResults().value().replaceAll("\\s+", " "), d.action().keyword(),
                 reason.isEmpty() ? "" : " (" + reason + ")");
         events.recordAuthentication(event(s, t, a, fcrdns, d, reason, headers));
+        try {
+            listener.authenticated(s, t, a, d.action(), message);
+        } catch (RuntimeException e) {
+            LOG.warn("session {}: authentication listener failed: {}", s.id(), e.toString());
+        }
         return switch (d.action()) {
             case REJECT -> HookVerdict.reject(550, "5.7.1", "Message rejected: " + ascii(reason));
             case QUARANTINE -> HookVerdict.quarantine(reason, add, remove);

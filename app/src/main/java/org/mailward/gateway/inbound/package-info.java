@@ -1,7 +1,9 @@
 /**
  * The inbound pipeline: one hook per SMTP phase (after Haraka and Postfix smtpd restrictions), relay control,
  * and the hand-off to the spool. SPF, FCrDNS, DKIM, ARC and DMARC run in {@link org.mailward.gateway.inbound.AuthenticationHook}
- * (inbound listeners, mail from outside only), whose action comes from {@link org.mailward.gateway.inbound.AuthenticationPolicy}.
+ * (inbound listeners, mail from outside only), whose action comes from {@link org.mailward.gateway.inbound.AuthenticationPolicy};
+ * it tells an {@link org.mailward.gateway.inbound.AuthenticationListener} about each verdict, which is how
+ * {@link org.mailward.gateway.inbound.DmarcFailureReporter} sends DMARC failure reports (when configured).
  *
  * <pre>
  *  SmtpSession --SessionHandler--&gt; InboundHandler

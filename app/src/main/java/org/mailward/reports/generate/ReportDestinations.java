@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.mailward.auth.dmarc.DiscoveryMode;
 import org.mailward.auth.dmarc.DmarcOptions;
+import org.mailward.auth.dmarc.DmarcRecord;
 import org.mailward.auth.dmarc.DmarcRecordParse;
 import org.mailward.auth.dmarc.DmarcRecordParser;
 import org.mailward.auth.dmarc.PolicyDiscovery;
@@ -79,12 +81,32 @@ public final class ReportDestinations {
         String policyOrg = discovery.organizationalDomain(policyDomain).domain();
         List<Destination> out = new ArrayList<>();
         for (ReportUri u : uris) {
-            out.addAll(dmarcDestination(policyDomain, policyOrg, u, discovery));
+            out.addAll(dmarcDestination(policyDomain, policyOrg, u, discovery, DmarcRecord::aggregateUris));
         }
         return new Lookup(out, notes);
     }
 
-    private List<Destination> dmarcDestination(String policyDomain, String policyOrg, ReportUri u, PolicyDiscovery discovery) {
+    /**
+     * The DMARC failure report destinations: the {@code ruf} URIs of the record that was applied to the message
+     * (passed in: the record as evaluated, not looked up again), with the same RFC 7489 7.1 external destination
+     * check as aggregate reports (RFC 9991 3.2); a {@code ruf} in the authorising record replaces the destination.
+     */
+    public Lookup dmarcFailure(String policyDomain, List<ReportUri> ruf) {
+        PolicyDiscovery discovery = new PolicyDiscovery(resolver, psl, DmarcOptions.defaults().withDiscovery(DiscoveryMode.RFC7489));
+        List<String> notes = new ArrayList<>();
+        if (ruf.isEmpty()) {
+            notes.add("the DMARC record of " + policyDomain + " has no ruf: no failure reports wanted");
+        }
+        String policyOrg = discovery.organizationalDomain(policyDomain).domain();
+        List<Destination> out = new ArrayList<>();
+        for (ReportUri u : ruf) {
+            out.addAll(dmarcDestination(policyDomain, policyOrg, u, discovery, DmarcRecord::failureUris));
+        }
+        return new Lookup(out, notes);
+    }
+
+    private List<Destination> dmarcDestination(String policyDomain, String policyOrg, ReportUri u, PolicyDiscovery discovery,
+                                               Function<DmarcRecord, List<ReportUri>> override) {
         if (!u.scheme().equals("mailto")) {
             return List.of(Destination.refuse(u.uri(), "", u.maxBytes(), "scheme '" + u.scheme() + "' not supported: only mailto: (RFC 7489 6.2)"));
         }
@@ -113,15 +135,15 @@ public final class ReportDestinations {
         // RFC 7489 7.1: a rua in the authorising record replaces the destination, but only with URIs of the same
         // destination host (no loops, no redirection to a third party)
         if (records.size() == 1 && DmarcRecordParser.parse(records.get(0)) instanceof DmarcRecordParse.Valid v
-                && !v.record().aggregateUris().isEmpty()) {
+                && !override.apply(v.record()).isEmpty()) {
             List<Destination> out = new ArrayList<>();
-            for (ReportUri r : v.record().aggregateUris()) {
+            for (ReportUri r : override.apply(v.record())) {
                 Optional<String> box = r.scheme().equals("mailto") ? mailbox(r.uri()) : Optional.empty();
                 if (box.isPresent() && host(box.get()).equals(host)) {
-                    out.add(Destination.accept(r.uri(), box.get(), r.maxBytes(), "replaces " + u.uri() + " as the rua of the authorising record "
+                    out.add(Destination.accept(r.uri(), box.get(), r.maxBytes(), "replaces " + u.uri() + " as the URI of the authorising record "
                             + name + " (RFC 7489 7.1)"));
                 } else {
-                    out.add(Destination.refuse(r.uri(), box.orElse(""), r.maxBytes(), "rua of " + name + " is not a mailto: address at "
+                    out.add(Destination.refuse(r.uri(), box.orElse(""), r.maxBytes(), "URI of " + name + " is not a mailto: address at "
                             + host + "; ignored (RFC 7489 7.1)"));
                 }
             }

@@ -60,6 +60,51 @@ public final class ReportMail {
                 "application/tlsrpt+gzip", r.fileName(), r.gzip());
     }
 
+    /**
+     * The RFC 7489 7.2.2 error report for a destination that did not get a report because of its {@code !size}
+     * limit: a MIME message whose first text/plain part holds the field-value pairs (in the style of RFC 3464 2)
+     * Report-Date, Report-Domain, Report-ID, Report-Size, Submitter and Submitting-URI, and a second text/plain part
+     * explaining them to a person.
+     *
+     * @param reportBytes   the size of the report mail we would have sent there (what the limit was compared with)
+     * @param submittingUri the URI that did not get the report
+     */
+    public static byte[] sizeError(ReporterIdentity me, String domain, String reportId, long reportBytes, String submittingUri,
+                                   long limit, String to, Instant date) {
+        String boundary = "=_mailward_err_" + digest(reportId + "\n" + submittingUri).substring(0, 20);
+        StringBuilder m = new StringBuilder();
+        m.append("From: ").append(me.email()).append("\r\n");
+        m.append("To: ").append(to).append("\r\n");
+        m.append("Date: ").append(DATE.format(date)).append("\r\n");
+        m.append("Subject: DMARC aggregate report not delivered (over the size limit): ").append(subject(domain, me.submitter(), reportId))
+                .append("\r\n");
+        m.append("Message-ID: ").append(reportIdField(reportId + ".err." + digest(submittingUri).substring(0, 8) + "."
+                + date.getEpochSecond(), me.submitter())).append("\r\n");
+        m.append("Auto-Submitted: auto-generated\r\n"); // RFC 3834 5: no auto-replies to this
+        m.append("MIME-Version: 1.0\r\n");
+        m.append("Content-Type: multipart/mixed;\r\n\tboundary=\"").append(boundary).append("\"\r\n\r\n");
+        m.append("This is a multi-part message in MIME format.\r\n");
+        m.append("--").append(boundary).append("\r\n");
+        m.append("Content-Type: text/plain; charset=us-ascii\r\n");
+        m.append("Content-Transfer-Encoding: 7bit\r\n\r\n");
+        // RFC 7489 7.2.2: the required fields, in any order
+        m.append("Report-Date: ").append(DATE.format(date)).append("\r\n");
+        m.append("Report-Domain: ").append(ascii(domain)).append("\r\n");
+        m.append("Report-ID: ").append(reportIdField(reportId, me.submitter())).append("\r\n");
+        m.append("Report-Size: ").append(reportBytes).append("\r\n");
+        m.append("Submitter: ").append(me.submitter()).append("\r\n");
+        m.append("Submitting-URI: ").append(ascii(submittingUri)).append("\r\n");
+        m.append("--").append(boundary).append("\r\n");
+        m.append("Content-Type: text/plain; charset=us-ascii\r\n");
+        m.append("Content-Transfer-Encoding: 7bit\r\n\r\n");
+        m.append(wrap(ascii("The DMARC aggregate report for " + domain + " from " + me.orgName() + " was not sent to "
+                + submittingUri + ": the report mail is " + reportBytes + " bytes and the address accepts at most " + limit
+                + " bytes (the !size suffix of the rua tag, RFC 7489 6.4). Raise or remove the limit to receive the reports."
+                + " Contact: " + me.email()))).append("\r\n");
+        m.append("--").append(boundary).append("--\r\n");
+        return m.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
     private static byte[] build(ReporterIdentity me, String domain, String reportId, List<String> to, Instant date,
                                 String extraHeaders, String multipartType, String text, String attachmentType,
                                 String fileName, byte[] attachment) {

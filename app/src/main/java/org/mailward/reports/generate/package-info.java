@@ -19,6 +19,18 @@
  *                                             --> HttpsPoster (TLS-RPT https: rua, RFC 8460 5.2)
  * </pre>
  *
+ * DMARC failure reports (RFC 7489 7.3, RFC 6591, RFC 9991) are made one message at a time by the gateway, which
+ * owns the trigger (gateway.inbound.DmarcFailureReporter) and uses the pieces here:
+ *
+ * <pre>
+ *   FailureOptions (fo: 0/1/d/s, RFC 7489 6.3) --&gt; FailureReportLimiter (per domain and hour)
+ *     --&gt; FailureIncident --&gt; ReportDestinations.dmarcFailure (ruf, RFC 7489 7.1 check, !size)
+ *     --&gt; FailureReportBuilder (ARF multipart/report, Redaction: headers only, local parts) --&gt; gateway LocalSubmission
+ * </pre>
+ *
+ * Aggregate reports over a destination's {@code !size} limit become RFC 7489 7.2.2 error reports
+ * ({@link org.mailward.reports.generate.ReportMail#sizeError}) for that destination.
+ *
  * The reports layer does not use the gateway's classes (layer rule): the event tables' columns are its contract
  * with the gateway, documented in V3__gateway_events.sql.
  */

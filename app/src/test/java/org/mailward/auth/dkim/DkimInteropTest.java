@@ -12,7 +12,6 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.interfaces.EdECPrivateKey;
 import java.time.Clock;
@@ -22,8 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mailward.testing.NetnsKnot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,20 +33,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DKIM interop against two independent implementations, Debian's python3-dkim (dkimpy, driven through
- * {@code interop/dkimpy_driver.py}) and OpenDKIM ({@code opendkim -t} with a config file whose TestDNSData holds the
- * keys). For {@value #MESSAGES} generated nasty messages ({@link NastyMessages}), both algorithms and the four
- * canonicalisation pairs in rotation:
+ * {@code interop/dkimpy_driver.py}) and OpenDKIM. For {@value #MESSAGES} generated nasty messages
+ * ({@link NastyMessages}), both algorithms and the four canonicalisation pairs in rotation:
  * <ul>
  *   <li>Mailward signs; Mailward, dkimpy and OpenDKIM verify: all three must say pass;</li>
- *   <li>dkimpy signs; all three verify and must agree (and Mailward must pass whenever dkimpy itself passes);</li>
- *   <li>OpenDKIM signs; all three verify and must agree likewise;</li>
+ *   <li>dkimpy signs; all three verify and must pass;</li>
+ *   <li>OpenDKIM signs; all three verify and must pass;</li>
  *   <li>negative control: every 7th Mailward-signed message gets its body changed; all three must say not-pass.</li>
  * </ul>
- * Line ends: OpenDKIM's test mode hashes the file's bytes as an MTA would hand them over, so it gets the wire form
- * (RFC 5321: CRLF line ends, and a final CRLF when the message lacks one; OpenDKIM refuses to sign otherwise, "CRLF at
- * end of body missing"); Mailward and dkimpy read the stored files themselves (both treat LF as CRLF, and DKIM's body
- * canonicalisations add the missing final CRLF, so both forms hash alike). OpenDKIM's signatures are prepended to the
- * wire form. Any disagreement fails with every tool's output.
+ * The only tolerated differences are the peer bugs of {@link Known}, each matched mechanically, each with a minimal
+ * reproduction asserted by {@link #peerBugsStillReproduce()}; anything else fails with every tool's output.
+ * <p>
+ * OpenDKIM verifies as Debian's {@code opendkim-testmsg}, unchanged: it hands the message bytes to libopendkim with
+ * dkim_chunk (no header field is split and rebuilt, as {@code opendkim -t} does) and looks the keys up through the libc
+ * resolver, so it runs in a throwaway network namespace ({@link NetnsKnot}) whose /etc/resolv.conf points at a knotd
+ * serving the test keys; the test skips when that cannot be made (not root, no iproute2 or knot). opendkim-testmsg
+ * signs only rsa-sha1 relaxed/simple, so OpenDKIM signs through {@code interop/libopendkim_driver.py}, which makes the
+ * same libopendkim calls via ctypes with the algorithm and canonicalisation as parameters (it also verifies when
+ * opendkim-testmsg refuses a message for strict header checks, see {@link #opendkim}). Every tool gets the stored
+ * bytes (LF or CRLF line ends, possibly no final line end): all three read LF as CRLF.
  */
 @Tag("interop")
 class DkimInteropTest {
@@ -56,94 +62,86 @@ class DkimInteropTest {
     static final String[] CANONS = {"relaxed/relaxed", "simple/simple", "relaxed/simple", "simple/relaxed"};
     static final Clock CLOCK = Clock.systemUTC();
 
-    static Path dir;
+    static final Path TESTMSG = Path.of("/usr/sbin/opendkim-testmsg");
+    static NetnsKnot netns;
     static KeyPair rsa;
     static KeyPair ed;
     static Map<String, String> dns;
     static Process python;
+    static Process libopendkim;
+    static BufferedWriter odkIn;
+    static BufferedReader odkOut;
     static BufferedWriter pyIn;
     static BufferedReader pyOut;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void setUp() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/opendkim")), "opendkim not installed (apt-get install opendkim)");
-        Process check = new ProcessBuilder("/usr/bin/python3", "-c", "import dkim, nacl").redirectErrorStream(true).start();
-        Assumptions.assumeTrue(check.waitFor() == 0, "python3-dkim / python3-nacl not installed for /usr/bin/python3");
-        Path target = privateBase();
-        dir = Files.createTempDirectory(target, "dkim-interop-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Assumptions.assumeTrue(Files.isExecutable(TESTMSG), "opendkim-testmsg not installed (apt-get install opendkim-tools)");
+        Process check = new ProcessBuilder("/usr/bin/python3", "-c", "import dkim, nacl, ctypes; ctypes.CDLL('libopendkim.so.11')")
+                .redirectErrorStream(true).start();
+        String checkOut = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assumptions.assumeTrue(check.waitFor() == 0,
+                "python3-dkim / python3-nacl / libopendkim11 not installed for /usr/bin/python3: " + checkOut);
+        NetnsKnot.assumeUsable();
         rsa = DkimKeys.generate(DkimKeys.KeyType.RSA, 2048);
         ed = DkimKeys.generate(DkimKeys.KeyType.ED25519, 0);
-        Files.writeString(dir.resolve("rsa.pem"), DkimKeys.toPem(rsa.getPrivate()));
-        Files.writeString(dir.resolve("ed.pem"), DkimKeys.toPem(ed.getPrivate()));
-        for (String k : new String[] {"rsa.pem", "ed.pem"}) {
-            Files.setPosixFilePermissions(dir.resolve(k), PosixFilePermissions.fromString("rw-------"));
-        }
         dns = new LinkedHashMap<>();
         dns.put("rsa._domainkey." + DOMAIN, DkimKeys.recordValue(rsa.getPublic()));
         dns.put("ed._domainkey." + DOMAIN, DkimKeys.recordValue(ed.getPublic()));
-        StringBuilder testDns = new StringBuilder();
-        dns.forEach((k, v) -> testDns.append(k).append(' ').append(v).append('\n'));
-        Files.writeString(dir.resolve("dns.txt"), testDns);
-        Files.writeString(dir.resolve("verify.conf"), "Mode v\nTestDNSData file:" + dir.resolve("dns.txt") + "\n");
-        for (String alg : new String[] {"rsa", "ed"}) {
-            for (String c : CANONS) {
-                Files.writeString(dir.resolve("sign-" + alg + "-" + c.replace('/', '-') + ".conf"),
-                        "Mode s\nDomain " + DOMAIN + "\nSelector " + alg + "\nKeyFile " + dir.resolve(alg + ".pem")
-                                + "\nCanonicalization " + c + "\nSignatureAlgorithm " + (alg.equals("rsa") ? "rsa-sha256" : "ed25519-sha256") + "\n");
-            }
-        }
-        Path driver = Path.of(DkimInteropTest.class.getResource("/interop/dkimpy_driver.py").toURI());
-        python = new ProcessBuilder("/usr/bin/python3", driver.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        StringBuilder zone = new StringBuilder();
+        dns.forEach((k, v) -> zone.append(k).append(". 300 IN TXT ").append(txtStrings(v)).append('\n'));
+        netns = NetnsKnot.start(Map.of(DOMAIN, zone.toString()));
+        Path pyDriver = Path.of(DkimInteropTest.class.getResource("/interop/dkimpy_driver.py").toURI());
+        python = new ProcessBuilder("/usr/bin/python3", pyDriver.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         pyIn = new BufferedWriter(new OutputStreamWriter(python.getOutputStream(), StandardCharsets.UTF_8));
         pyOut = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
+        Path odkDriver = Path.of(DkimInteropTest.class.getResource("/interop/libopendkim_driver.py").toURI());
+        libopendkim = new ProcessBuilder(netns.command("/usr/bin/python3", odkDriver.toString()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        odkIn = new BufferedWriter(new OutputStreamWriter(libopendkim.getOutputStream(), StandardCharsets.UTF_8));
+        odkOut = new BufferedReader(new InputStreamReader(libopendkim.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    /**
-     * OpenDKIM refuses a config file when any directory above it can be written by other users (a checkout under
-     * /tmp, say): use target/ when its whole path is private, else a private folder under the user's home.
-     */
-    static Path privateBase() throws IOException {
-        Path target = Path.of("target").toAbsolutePath();
-        Files.createDirectories(target);
-        if (noAncestorWritableByOthers(target)) {
-            return target;
+    /** A TXT value as master-file character-strings of at most 255 octets each (RFC 1035 3.3.14). */
+    static String txtStrings(String value) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < value.length(); i += 255) {
+            sb.append(i == 0 ? "" : " ").append('"').append(value, i, Math.min(value.length(), i + 255)).append('"');
         }
-        Path home = Path.of(System.getProperty("user.home"), ".cache", "mailward-tests").toAbsolutePath();
-        Files.createDirectories(home);
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
-        return home;
-    }
-
-    private static boolean noAncestorWritableByOthers(Path p) throws IOException {
-        for (Path cur = p; cur != null; cur = cur.getParent()) {
-            if (Files.getPosixFilePermissions(cur).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
-                return false;
-            }
-        }
-        return true;
+        return sb.toString();
     }
 
     @AfterAll
-    static void tearDown() throws IOException {
-        if (python != null) {
-            pyIn.close();
-            python.destroy();
-        }
-        if (dir != null && System.getenv("MAILWARD_KEEP_INTEROP") == null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    static void tearDown() throws Exception {
+        for (Process p : new Process[] {python, libopendkim}) {
+            if (p != null) {
+                p.getOutputStream().close();
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
             }
+        }
+        if (netns != null) {
+            netns.close();
         }
     }
 
     static JsonNode py(Map<String, Object> request) throws IOException {
-        pyIn.write(JSON.writeValueAsString(request));
-        pyIn.write('\n');
-        pyIn.flush();
-        String line = pyOut.readLine();
+        return ask(pyIn, pyOut, request, "dkimpy");
+    }
+
+    static JsonNode odk(Map<String, Object> request) throws IOException {
+        return ask(odkIn, odkOut, request, "libopendkim");
+    }
+
+    private static JsonNode ask(BufferedWriter in, BufferedReader out, Map<String, Object> request, String who) throws IOException {
+        in.write(JSON.writeValueAsString(request));
+        in.write('\n');
+        in.flush();
+        String line = out.readLine();
         if (line == null) {
-            throw new IOException("dkimpy driver died");
+            throw new IOException(who + " driver died");
         }
         return JSON.readTree(line);
     }
@@ -167,36 +165,48 @@ class DkimInteropTest {
         return new Verdict(pass, r.toString());
     }
 
-    static final Pattern ODK_LINE = Pattern.compile("^opendkim: (\\S+): (.*)$", Pattern.MULTILINE);
-
-    /** Verifies many files in one opendkim run; returns file name → verdict. */
-    static Map<String, Verdict> opendkim(Map<String, byte[]> files) throws Exception {
-        Path batch = Files.createTempDirectory(dir, "v");
-        List<String> paths = new ArrayList<>();
-        for (var e : files.entrySet()) {
-            Path p = batch.resolve(e.getKey());
-            Files.write(p, NastyMessages.wireForm(e.getValue()));
-            paths.add(p.toString());
+    /**
+     * opendkim-testmsg, unchanged, inside the namespace (keys from knotd through the libc resolver): the message goes
+     * to libopendkim byte for byte with dkim_chunk; exit status 0 is a pass, anything else a failure with the
+     * library's status on stderr ("dkim_eom(): Bad signature"). The tool turns on DKIM_LIBFLAGS_STRICTHDRS, which
+     * refuses a message with a header field RFC 5322 3.6 allows at most once appearing twice ("dkim_chunk(): Syntax
+     * error"); for exactly those messages the verdict comes from the same library through the driver, which makes
+     * the same calls (1024-byte dkim_chunk pieces like the tool) without that flag; such cases are counted and reported.
+     */
+    static Verdict opendkim(byte[] msg, int[] strictFallbacks) throws Exception {
+        Process p = new ProcessBuilder(netns.command(TESTMSG.toString())).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(msg);
         }
-        Map<String, Verdict> out = new LinkedHashMap<>();
-        for (int i = 0; i < paths.size(); i += 50) {
-            List<String> part = paths.subList(i, Math.min(paths.size(), i + 50));
-            String output = run("/usr/sbin/opendkim", "-x", dir.resolve("verify.conf").toString(), "-t", String.join(",", part));
-            Matcher m = ODK_LINE.matcher(output);
-            while (m.find()) {
-                String name = Path.of(m.group(1)).getFileName().toString();
-                String text = m.group(2);
-                out.put(name, new Verdict(text.startsWith("verification") && text.endsWith("succeeded"), text));
-            }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        int rc = p.waitFor();
+        if (rc == 0) {
+            return new Verdict(true, "opendkim-testmsg: exit 0 " + out);
         }
-        return out;
+        String testmsg = "opendkim-testmsg: exit " + rc + " " + out;
+        if (out.contains("dkim_chunk(): Syntax error") && duplicateSingletonField(msg) != null) {
+            strictFallbacks[0]++;
+            JsonNode r = libopendkimVerify(msg, 1024);
+            return new Verdict(r.path("ok").asBoolean(), testmsg + " (strict headers: two " + duplicateSingletonField(msg)
+                    + "); libopendkim without STRICTHDRS: " + r);
+        }
+        return new Verdict(false, testmsg);
     }
 
-    static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
+    /** RFC 5322 3.6: fields that may occur at most once in a message. */
+    static final java.util.Set<String> SINGLETONS = java.util.Set.of("date", "from", "sender", "reply-to", "to", "cc", "bcc",
+            "message-id", "in-reply-to", "references", "subject");
+
+    /** The name of a field of {@link #SINGLETONS} that occurs more than once, or null. */
+    static String duplicateSingletonField(byte[] msg) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (var f : org.mailward.auth.message.MessageReader.headers(msg).fields()) {
+            String n = f.trimmedName().toLowerCase(java.util.Locale.ROOT);
+            if (SINGLETONS.contains(n) && !seen.add(n)) {
+                return n;
+            }
+        }
+        return null;
     }
 
     static byte[] concat(byte[] a, byte[] b) {
@@ -224,20 +234,29 @@ class DkimInteropTest {
         return concat(Base64.getDecoder().decode(r.get("header").asText()), msg);
     }
 
-    static final Pattern INSHEADER = Pattern.compile("### INSHEADER: idx=\\d+ hname='DKIM-Signature' hvalue='([^']*)'");
-
-    static byte[] opendkimSign(byte[] msg, String alg, String canon, String name) throws Exception {
-        byte[] crlf = NastyMessages.wireForm(msg);
-        Path f = dir.resolve("sign-" + name);
-        Files.write(f, crlf);
-        String out = run("/usr/sbin/opendkim", "-vvv", "-x", dir.resolve("sign-" + alg + "-" + canon.replace('/', '-') + ".conf").toString(),
-                "-t", f.toString());
-        Matcher m = INSHEADER.matcher(out);
-        if (!m.find()) {
-            throw new AssertionError("opendkim did not sign " + name + ":\n" + out);
+    /**
+     * Signs with libopendkim through the driver (the calls opendkim-testmsg makes, with the algorithm and
+     * canonicalisation it hard-codes made parameters) over the message's own bytes; the signature field is prepended
+     * with the message's line ends.
+     */
+    static byte[] opendkimSign(byte[] msg, String alg, String canon, boolean lf) throws IOException {
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("op", "sign");
+        req.put("msg", Base64.getEncoder().encodeToString(msg));
+        req.put("selector", alg);
+        req.put("domain", DOMAIN);
+        req.put("key", DkimKeys.toPem((alg.equals("rsa") ? rsa : ed).getPrivate()));
+        req.put("alg", alg.equals("rsa") ? "rsa-sha256" : "ed25519-sha256");
+        req.put("canon", canon);
+        JsonNode r = odk(req);
+        if (r.has("error")) {
+            throw new AssertionError("libopendkim could not sign: " + r.get("error").asText());
         }
-        String field = "DKIM-Signature: " + m.group(1).replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n";
-        return concat(field.getBytes(StandardCharsets.ISO_8859_1), crlf);
+        String field = new String(Base64.getDecoder().decode(r.get("header").asText()), StandardCharsets.ISO_8859_1);
+        if (lf) {
+            field = field.replace("\r\n", "\n");
+        }
+        return concat(field.getBytes(StandardCharsets.ISO_8859_1), msg);
     }
 
     /** A signed message under test: who signed, its bytes, what it is. */
@@ -245,74 +264,126 @@ class DkimInteropTest {
     }
 
     /**
-     * Known, explained divergences of the peers, each recognised by a mechanical test on the case and each with a
-     * fixed expectation of who disagrees; anything else that disagrees fails the test.
+     * Known, explained peer bugs, each recognised by a mechanical test on the case and each with a fixed expectation
+     * of who is wrong; anything else that disagrees fails the test. Each has a minimal reproduction, asserted by
+     * {@link #peerBugsStillReproduce()} so that a fixed peer makes the tolerance visible (and removable).
      */
     enum Known {
         /**
-         * dkimpy (canonicalization.py strip_trailing_whitespace) removes white space only before a CRLF, so a last body
-         * line without a line end that holds only white space survives relaxed body canonicalisation as " " + CRLF.
-         * RFC 6376 3.4.4 says to ignore all white space at the end of lines; Mailward and OpenDKIM do. Over SMTP the
-         * body always ends with CRLF, so this only concerns stored files. Expect: Mailward = OpenDKIM != dkimpy.
+         * dkimpy's relaxed body canonicalisation removes white space only before a CRLF, so trailing white space of a
+         * last line without CRLF survives: dkimpy turns "a\r\n\t" into "a\r\n \r\n", where RFC 6376 3.4.4 ("Ignore
+         * all whitespace at the end of lines", and "If the body is non-empty but does not end with a CRLF, a CRLF is
+         * added", so such a last line is a line too) gives "a\r\n"; Mailward and libopendkim do that. Over SMTP the
+         * body always ends with CRLF, so this only concerns stored files. Test: relaxed body and the message ends in
+         * SP or HTAB. Expect: dkimpy differs from Mailward, whatever the signer.
          */
-        DKIMPY_RELAXED_UNTERMINATED_WSP_LINE,
+        DKIMPY_RELAXED_UNTERMINATED_TRAILING_WSP,
         /**
-         * OpenDKIM's test mode (-t) hands header fields to libopendkim the milter way, name and value apart, and
-         * rebuilds them as "Name: value": a field whose value does not start with exactly one space (several spaces, a
-         * tab, a fold right after the colon, or an empty value) hashes differently under simple header
-         * canonicalisation. Expect: Mailward = dkimpy != OpenDKIM.
+         * libopendkim 2.11.0~beta2 ed25519-sha256 signatures with simple header canonicalisation verify nowhere, not
+         * even in libopendkim itself; its rsa-sha256 and its relaxed-header ed25519 signatures of the same messages
+         * verify everywhere. Reproduction: "From: a@example.com\r\nSubject: x\r\n\r\nhello\r\n", c=simple/simple,
+         * a=ed25519-sha256. Test: libopendkim signed, ed25519, simple header. Expect: all three reject.
          */
-        OPENDKIM_TESTMODE_SIMPLE_HEADER_REBUILT,
+        LIBOPENDKIM_ED25519_SIMPLE_HEADER_SIGNER,
         /**
-         * OpenDKIM 2.11.0~beta2 ed25519-sha256 signatures with simple header canonicalisation verify nowhere, not even
-         * in OpenDKIM itself (its RSA signatures of the same messages do). Expect: all three reject.
+         * libopendkim, given a message whose header has no empty line after it (no body), hashes the last header
+         * field under simple header canonicalisation with one CRLF too many: for "From: a@example.com\r\nSubject:
+         * x\r\n" its signature covers "Subject: x\r\n\r\n" (checked with openssl dgst against its rsa-sha256
+         * signature), so its signatures fail elsewhere and others' fail in it. RFC 6376 3.4.1: simple header
+         * canonicalisation does not change header fields in any way. Test: no header/body separator, simple header,
+         * the last header field is in h=. Expect: OpenDKIM differs from Mailward.
          */
-        OPENDKIM_ED25519_SIMPLE_HEADER_SIGNER,
-        /** Both of the first two at once: each peer disagrees with Mailward for its own reason. */
-        BOTH_DKIMPY_WSP_LINE_AND_OPENDKIM_HEADER_REBUILT
+        LIBOPENDKIM_SEPARATORLESS_LAST_FIELD,
+        /**
+         * libopendkim's dkim_chunk loses the end of a body without a final CRLF when the last dkim_chunk call begins
+         * at (or just before) the start of one of the final lines: "From: a@example.com\r\nSubject: x\r\n\r\nl1\r\nl2
+         * \r\nl3" signed simple/simple verifies when handed over in one call and fails when the last call carries
+         * just "l3" (with or without DKIM_LIBFLAGS_FIXCRLF). opendkim-testmsg calls it once per 1024 bytes read, so
+         * the verdict depends on the message length. Test: the message does not end with LF, and the same library
+         * through the driver agrees with opendkim-testmsg when fed 1024-byte pieces and with Mailward when fed the
+         * whole message at once. Expect: OpenDKIM differs from Mailward.
+         */
+        LIBOPENDKIM_CHUNK_BOUNDARY
     }
 
-    static java.util.Optional<Known> known(Case c, Verdict mw, Verdict py, Verdict od) {
+    /**
+     * The known bugs that explain every peer's difference from the expected verdict (Mailward's), or empty when some
+     * difference is unexplained. A case where all agree has nothing to explain.
+     */
+    static java.util.Optional<List<Known>> explain(Case c, Verdict mw, Verdict py, Verdict od) throws IOException {
         String[] canon = c.canon().split("/");
         if (c.signer().equals("opendkim") && c.alg().equals("ed") && canon[0].equals("simple")) {
-            return !mw.pass() && !py.pass() && !od.pass() ? java.util.Optional.of(Known.OPENDKIM_ED25519_SIMPLE_HEADER_SIGNER) : java.util.Optional.empty();
+            return !mw.pass() && !py.pass() && !od.pass() ? java.util.Optional.of(List.of(Known.LIBOPENDKIM_ED25519_SIMPLE_HEADER_SIGNER))
+                    : java.util.Optional.empty();
         }
-        boolean headerQuirk = canon[0].equals("simple") && hasOddHeaderValue(c.bytes());
-        boolean bodyQuirk = canon[1].equals("relaxed") && endsWithUnterminatedWspLine(c.bytes());
-        if (headerQuirk && bodyQuirk && py.pass() != mw.pass() && od.pass() != mw.pass()) {
-            return java.util.Optional.of(Known.BOTH_DKIMPY_WSP_LINE_AND_OPENDKIM_HEADER_REBUILT);
+        List<Known> why = new ArrayList<>();
+        if (py.pass() != mw.pass()) {
+            if (!(canon[1].equals("relaxed") && endsWithWsp(c.bytes()))) {
+                return java.util.Optional.empty();
+            }
+            why.add(Known.DKIMPY_RELAXED_UNTERMINATED_TRAILING_WSP);
         }
-        if (headerQuirk && mw.pass() == py.pass() && od.pass() != mw.pass()) {
-            return java.util.Optional.of(Known.OPENDKIM_TESTMODE_SIMPLE_HEADER_REBUILT);
+        if (od.pass() != mw.pass()) {
+            if (canon[0].equals("simple") && !hasSeparator(c.bytes()) && lastFieldSigned(c.bytes())) {
+                why.add(Known.LIBOPENDKIM_SEPARATORLESS_LAST_FIELD);
+            } else if (c.bytes().length > 0 && c.bytes()[c.bytes().length - 1] != '\n'
+                    && libopendkimVerify(c.bytes(), 1024).path("ok").asBoolean() == od.pass()
+                    && libopendkimVerify(c.bytes(), 0).path("ok").asBoolean() == mw.pass()) {
+                why.add(Known.LIBOPENDKIM_CHUNK_BOUNDARY);
+            } else {
+                return java.util.Optional.empty();
+            }
         }
-        if (bodyQuirk && mw.pass() == od.pass() && py.pass() != mw.pass()) {
-            return java.util.Optional.of(Known.DKIMPY_RELAXED_UNTERMINATED_WSP_LINE);
-        }
-        return java.util.Optional.empty();
+        return why.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(why);
     }
 
-    /** A header field whose value does not start with exactly one SP followed by a non-white-space character. */
-    static boolean hasOddHeaderValue(byte[] msg) {
-        for (var f : org.mailward.auth.message.MessageReader.headers(msg).fields()) {
-            if (f.is("DKIM-Signature")) {
-                continue;
-            }
-            String v = f.rawValue();
-            if (v.length() < 2 || v.charAt(0) != ' ' || v.charAt(1) == ' ' || v.charAt(1) == '\t' || v.charAt(1) == '\r') {
-                return true;
+    static JsonNode libopendkimVerify(byte[] msg, int chunk) throws IOException {
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("op", "verify");
+        req.put("msg", Base64.getEncoder().encodeToString(msg));
+        req.put("chunk", chunk);
+        return odk(req);
+    }
+
+    static boolean endsWithWsp(byte[] msg) {
+        return msg.length > 0 && (msg[msg.length - 1] == ' ' || msg[msg.length - 1] == '\t');
+    }
+
+    /** Whether an empty line (LF or CRLF) ends the header section. */
+    static boolean hasSeparator(byte[] msg) {
+        int lineStart = 0;
+        for (int i = 0; i < msg.length; i++) {
+            if (msg[i] == '\n') {
+                int len = i - lineStart - (i > lineStart && msg[i - 1] == '\r' ? 1 : 0);
+                if (len == 0) {
+                    return true;
+                }
+                lineStart = i + 1;
             }
         }
         return false;
     }
 
-    static boolean endsWithUnterminatedWspLine(byte[] msg) {
-        int i = msg.length - 1;
-        int n = 0;
-        while (i >= 0 && (msg[i] == ' ' || msg[i] == '\t')) {
-            i--;
-            n++;
+    static final Pattern H_TAG = Pattern.compile("(?:^|;)\\s*h\\s*=([^;]*)");
+
+    /** Whether the message's last header field is named in the h= tag of its (first) DKIM-Signature. */
+    static boolean lastFieldSigned(byte[] msg) {
+        var fields = org.mailward.auth.message.MessageReader.headers(msg).fields();
+        String last = fields.get(fields.size() - 1).trimmedName();
+        for (var f : fields) {
+            if (f.is("DKIM-Signature")) {
+                Matcher m = H_TAG.matcher(f.rawValue());
+                if (m.find()) {
+                    for (String name : m.group(1).split(":")) {
+                        if (name.strip().equalsIgnoreCase(last)) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
         }
-        return n > 0 && i >= 0 && msg[i] == '\n';
+        return false;
     }
 
     @Test
@@ -334,21 +405,17 @@ class DkimInteropTest {
                             m.traits(), true));
                 }
                 cases.add(new Case(base + "-dkimpy.eml", "dkimpy", alg, canon, dkimpySign(m.bytes(), alg, canon, m.lfOnly()), m.traits(), false));
-                cases.add(new Case(base + "-opendkim.eml", "opendkim", alg, canon, opendkimSign(m.bytes(), alg, canon, base), m.traits(), false));
+                cases.add(new Case(base + "-opendkim.eml", "opendkim", alg, canon, opendkimSign(m.bytes(), alg, canon, m.lfOnly()), m.traits(), false));
             }
         }
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (Case c : cases) {
-            files.put(c.name(), c.bytes());
-        }
-        Map<String, Verdict> odk = opendkim(files);
+        int[] strictFallbacks = new int[1];
         List<String> disagreements = new ArrayList<>();
         Map<Known, Integer> knownCounts = new java.util.EnumMap<>(Known.class);
-        int[] counts = new int[2];
+        int[] counts = new int[3];
         for (Case c : cases) {
             Verdict mw = mailward(c.bytes());
             Verdict py = dkimpy(c.bytes());
-            Verdict od = odk.getOrDefault(c.name(), new Verdict(false, "no opendkim output"));
+            Verdict od = opendkim(c.bytes(), strictFallbacks);
             boolean agree = mw.pass() == py.pass() && py.pass() == od.pass();
             String report = c.name() + " [" + c.traits() + "] signed by " + c.signer() + (c.tampered() ? " (tampered)" : "")
                     + " mailward=" + mw.pass() + " dkimpy=" + py.pass() + " opendkim=" + od.pass();
@@ -356,10 +423,11 @@ class DkimInteropTest {
                 counts[c.tampered() ? 1 : 0]++;
                 continue;
             }
-            var k = c.tampered() ? java.util.Optional.<Known>empty() : known(c, mw, py, od);
-            if (k.isPresent()) {
-                knownCounts.merge(k.get(), 1, Integer::sum);
-                System.out.println("KNOWN " + k.get() + " " + report);
+            var why = c.tampered() ? java.util.Optional.<List<Known>>empty() : explain(c, mw, py, od);
+            if (why.isPresent()) {
+                counts[2]++;
+                why.get().forEach(k -> knownCounts.merge(k, 1, Integer::sum));
+                System.out.println("KNOWN " + why.get() + " " + report);
                 continue;
             }
             System.out.println("DISAGREEMENT " + report);
@@ -368,12 +436,74 @@ class DkimInteropTest {
                     + "\n  message:\n" + new String(c.bytes(), StandardCharsets.ISO_8859_1).replace("\r", "\\r"));
         }
         System.out.printf("DKIM interop: %d messages, %d cases: %d signed cases pass in all three, %d tampered cases fail in all three,"
-                        + " known peer divergences %s, %d unexplained disagreements%n",
-                MESSAGES, cases.size(), counts[0], counts[1], knownCounts, disagreements.size());
+                        + " %d cases explained by known peer bugs %s, %d unexplained disagreements;"
+                        + " opendkim-testmsg refused %d cases for a duplicate RFC 5322 single-occurrence field (verdict from libopendkim without STRICTHDRS)%n",
+                MESSAGES, cases.size(), counts[0], counts[1], counts[2], knownCounts, disagreements.size(), strictFallbacks[0]);
         assertThat(disagreements).as("disagreements (%d):%n%s", disagreements.size(),
                 String.join("\n\n", disagreements.subList(0, Math.min(10, disagreements.size())))).isEmpty();
-        // every Mailward signature verified in both peers except for the explained peer quirks
         assertThat(counts[1]).isGreaterThanOrEqualTo(50);
-        assertThat(counts[0] + knownCounts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(MESSAGES * 2 * 3);
+        long signed = cases.stream().filter(c -> !c.tampered()).count();
+        assertThat(counts[0] + counts[2]).isEqualTo(signed);
+        // the explained cases stay a minority: a peer that broke wholesale must not hide behind a known bug
+        assertThat(counts[0]).isGreaterThan((int) (signed * 0.8));
+    }
+
+    static byte[] mailwardSign(byte[] msg, String alg, String canon) {
+        String[] c = canon.split("/");
+        return DkimSigner.builder(DOMAIN, alg, (alg.equals("rsa") ? rsa : ed).getPrivate(), CLOCK)
+                .canonicalization(Canonicalization.fromToken(c[0]).orElseThrow(), Canonicalization.fromToken(c[1]).orElseThrow())
+                .build().sign(msg);
+    }
+
+    /** Asserts the verdicts of Mailward, dkimpy and OpenDKIM (opendkim-testmsg) on one message, "mailward,dkimpy,opendkim". */
+    static void expect(String what, byte[] msg, String expected) throws Exception {
+        Verdict mw = mailward(msg);
+        Verdict py = dkimpy(msg);
+        Verdict od = opendkim(msg, new int[1]);
+        assertThat(mw.pass() + "," + py.pass() + "," + od.pass()).as("%s%n  mailward: %s%n  dkimpy:   %s%n  opendkim: %s%n  message:%n%s",
+                what, mw, py, od, new String(msg, StandardCharsets.ISO_8859_1).replace("\r", "\\r")).isEqualTo(expected);
+    }
+
+    /**
+     * The minimal reproductions of every {@link Known} peer bug, asserted: when a peer gets fixed this fails, and the
+     * tolerance in {@link #explain} must go. Each also checks the control (the same message without the trigger).
+     * The messages carry a Date field because opendkim-testmsg (DKIM_LIBFLAGS_STRICTHDRS) refuses a message without
+     * one ("dkim_chunk(): Syntax error", RFC 5322 3.6 requires it).
+     */
+    @Test
+    void peerBugsStillReproduce() throws Exception {
+        // DKIMPY_RELAXED_UNTERMINATED_TRAILING_WSP
+        byte[] wsp = "From: a@example.com\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nSubject: x\r\n\r\na\r\n\t".getBytes(StandardCharsets.US_ASCII);
+        expect("Mailward-signed, last line TAB without CRLF", mailwardSign(wsp, "rsa", "relaxed/relaxed"), "true,false,true");
+        expect("dkimpy-signed, last line TAB without CRLF", dkimpySign(wsp, "rsa", "relaxed/relaxed", false), "false,true,false");
+        byte[] wspCrlf = "From: a@example.com\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nSubject: x\r\n\r\na\r\n\t\r\n".getBytes(StandardCharsets.US_ASCII);
+        expect("control: with the CRLF", dkimpySign(wspCrlf, "rsa", "relaxed/relaxed", false), "true,true,true");
+        // LIBOPENDKIM_ED25519_SIMPLE_HEADER_SIGNER
+        byte[] hello = "From: a@example.com\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nSubject: x\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
+        expect("libopendkim ed25519 simple/simple", opendkimSign(hello, "ed", "simple/simple", false), "false,false,false");
+        expect("control: ed25519 relaxed/simple", opendkimSign(hello, "ed", "relaxed/simple", false), "true,true,true");
+        expect("control: rsa-sha256 simple/simple", opendkimSign(hello, "rsa", "simple/simple", false), "true,true,true");
+        // LIBOPENDKIM_SEPARATORLESS_LAST_FIELD
+        byte[] headerOnly = "From: a@example.com\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nSubject: x\r\n".getBytes(StandardCharsets.US_ASCII);
+        expect("Mailward-signed, no separator", mailwardSign(headerOnly, "rsa", "simple/simple"), "true,true,false");
+        expect("libopendkim-signed, no separator", opendkimSign(headerOnly, "rsa", "simple/simple", false), "false,false,true");
+        byte[] withSeparator = "From: a@example.com\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nSubject: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        expect("control: with the empty line", opendkimSign(withSeparator, "rsa", "simple/simple", false), "true,true,true");
+        // LIBOPENDKIM_CHUNK_BOUNDARY: same library, same message, only the dkim_chunk pieces differ
+        byte[] lines = mailwardSign("From: a@example.com\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nSubject: x\r\n\r\nl1\r\nl2\r\nl3".getBytes(StandardCharsets.US_ASCII), "rsa", "simple/simple");
+        assertThat(libopendkimVerify(lines, 0).path("ok").asBoolean()).as("whole message in one dkim_chunk call").isTrue();
+        assertThat(libopendkimVerify(lines, lines.length - 2).path("ok").asBoolean()).as("last dkim_chunk call holds \"l3\"").isFalse();
+        assertThat(libopendkimVerify(lines, lines.length - 3).path("ok").asBoolean()).as("control: last call holds \"\\nl3\"").isTrue();
+        expect("the same through opendkim-testmsg (one 1024-byte read)", lines, "true,true,true");
+        // and through opendkim-testmsg: pad a header field until its 1024-byte reads leave "l3" for the last call
+        for (int pad = 0; pad < 1100; pad++) {
+            byte[] m = mailwardSign(("From: a@example.com\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nX-Pad: " + "p".repeat(pad) + "\r\nSubject: x\r\n\r\nl1\r\nl2\r\nl3")
+                    .getBytes(StandardCharsets.US_ASCII), "rsa", "simple/simple");
+            if (m.length % 1024 == 2) {
+                expect("opendkim-testmsg, last 1024-byte read is \"l3\"", m, "true,true,false");
+                return;
+            }
+        }
+        throw new AssertionError("no padding put \"l3\" alone into the last 1024-byte read");
     }
 }

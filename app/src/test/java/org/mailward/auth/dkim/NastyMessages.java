@@ -143,31 +143,4 @@ final class NastyMessages {
         out.writeBytes(body.toString().getBytes(StandardCharsets.UTF_8));
         return new Message(out.toByteArray(), String.join(",", traits), lf);
     }
-
-    /** The CRLF form of a message (what SMTP carries): every bare LF becomes CRLF. */
-    static byte[] toCrlf(byte[] m) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(m.length + 64);
-        for (int i = 0; i < m.length; i++) {
-            if (m[i] == '\n' && (i == 0 || m[i - 1] != '\r')) {
-                out.write('\r');
-            }
-            out.write(m[i]);
-        }
-        return out.toByteArray();
-    }
-
-    /**
-     * The form SMTP transmits (RFC 5321 4.1.1.4): CRLF line ends, and a final CRLF added when the message lacks one
-     * (the client must end the data with CRLF before the final dot).
-     */
-    static byte[] wireForm(byte[] m) {
-        byte[] c = toCrlf(m);
-        if (c.length >= 2 && c[c.length - 2] == '\r' && c[c.length - 1] == '\n') {
-            return c;
-        }
-        byte[] r = java.util.Arrays.copyOf(c, c.length + 2);
-        r[c.length] = '\r';
-        r[c.length + 1] = '\n';
-        return r;
-    }
 }

@@ -264,6 +264,64 @@ abstract class ReportGenerationContract {
         assertThat(org.destinations().get(1).reason()).contains("over the limit of 100 bytes");
         assertThat(org.mailRecipients()).containsExactly("agg@reports.example.net");
         assertThat(mailText(org)).contains("To: agg@reports.example.net\r\n").doesNotContain("tiny@");
+        // RFC 7489 7.2.2: the refused destination gets a short error report instead, naming the report and its size
+        assertThat(org.sizeErrors()).singleElement().satisfies(e -> {
+            assertThat(e.destination().target()).isEqualTo("tiny@example.org");
+            assertThat(e.reportBytes()).isGreaterThan(100);
+            String err = new String(e.mail(), StandardCharsets.US_ASCII);
+            Map<String, String> fields = errorFields(err);
+            assertThat(fields).containsEntry("Report-Domain", "example.org")
+                    .containsEntry("Report-ID", "<" + org.reportId() + "@receiver.test>")
+                    .containsEntry("Report-Size", Long.toString(e.reportBytes()))
+                    .containsEntry("Submitter", "receiver.test")
+                    .containsEntry("Submitting-URI", "mailto:tiny@example.org")
+                    .containsKey("Report-Date");
+            assertThat(err).contains("To: tiny@example.org\r\n", "From: dmarc-reports@receiver.test\r\n")
+                    .doesNotContain("application/gzip");
+            assertThat((long) e.mail().length).isLessThan(e.reportBytes());
+        });
+        // the other report (example.com) had no limit problem: no error report
+        assertThat(plan(Schema.RFC7489).get(0).sizeErrors()).isEmpty();
+    }
+
+    @Test
+    void aLimitThatNoDestinationMeetsLeavesOnlyErrorReports() throws Exception {
+        // both addresses limited below the report size: no report mail at all, one error report each
+        ReportDestinations limited = new ReportDestinations(ZoneFileResolver.fromText(GatewayEventRows.ZONE.replace(
+                "rua=mailto:agg@reports.example.net,mailto:tiny@example.org!100", "rua=mailto:a@example.org!1k,mailto:b@example.org!200")
+                + "example.org._report._dmarc.reports.example.net. IN TXT \"v=DMARC1\"\n"), PublicSuffixList.bundled());
+        Planned org = new ReportGeneration(new GatewayEventReader(db), limited, ME, Schema.RFC7489, CLOCK)
+                .plan(GatewayEventRows.BEGIN, GatewayEventRows.END).stream()
+                .filter(p -> p.kind() == Kind.DMARC_AGGREGATE && p.domain().equals("example.org")).findFirst().orElseThrow();
+        assertThat(org.mail()).isEmpty();
+        assertThat(org.destinations()).noneMatch(Destination::accepted);
+        assertThat(org.sizeErrors()).extracting(e -> e.destination().target()).containsExactlyInAnyOrder("a@example.org", "b@example.org");
+        // Report-Size is the size of the report mail that would have gone to that address (its To: alone)
+        for (ReportGeneration.SizeError e : org.sizeErrors()) {
+            assertThat(e.reportBytes()).isGreaterThan(e.destination().maxBytes().orElseThrow());
+            assertThat(errorFields(new String(e.mail(), StandardCharsets.US_ASCII))).containsEntry("Report-Size", Long.toString(e.reportBytes()));
+        }
+        try (SmtpSink sink = new SmtpSink()) {
+            SmtpReportSender smtp = new SmtpReportSender(sink.address(), "receiver.test", java.time.Duration.ofSeconds(10));
+            List<Delivery> sent = new ReportGeneration(new GatewayEventReader(db), limited, ME, Schema.RFC7489, CLOCK).deliver(org, smtp, null);
+            assertThat(sent).extracting(Delivery::destination).containsExactlyInAnyOrder("error report to mailto:a@example.org",
+                    "error report to mailto:b@example.org");
+            assertThat(sent).allMatch(Delivery::ok);
+            assertThat(sink.received()).extracting(r -> String.join(",", r.rcptTo())).containsExactlyInAnyOrder("a@example.org", "b@example.org");
+        }
+    }
+
+    /** The field-value pairs of the first text/plain part of an RFC 7489 7.2.2 error report. */
+    static Map<String, String> errorFields(String mail) {
+        int first = mail.indexOf("Content-Type: text/plain");
+        String part = mail.substring(mail.indexOf("\r\n\r\n", first) + 4);
+        part = part.substring(0, part.indexOf("\r\n--"));
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String line : part.split("\r\n")) {
+            int c = line.indexOf(": ");
+            out.put(line.substring(0, c), line.substring(c + 2));
+        }
+        return out;
     }
 
     @Test
@@ -335,13 +393,17 @@ abstract class ReportGenerationContract {
             }
             assertThat(all).allMatch(Delivery::ok);
             // example.com (home address), example.org (authorised third party), example.net TLS-RPT by mail
+            // and the RFC 7489 7.2.2 error report to tiny@example.org (!100), after example.org's report
             assertThat(sink.received()).extracting(r -> r.mailFrom() + " -> " + String.join(",", r.rcptTo()))
                     .containsExactly("dmarc-reports@receiver.test -> dmarc@example.com",
                             "dmarc-reports@receiver.test -> agg@reports.example.net",
+                            "dmarc-reports@receiver.test -> tiny@example.org",
                             "dmarc-reports@receiver.test -> tls@example.net");
-            for (int i = 0; i < 3; i++) {
-                assertThat(sink.received().get(i).data()).isEqualTo(plan.stream().filter(p -> p.mail().length > 0).toList().get(i).mail());
-            }
+            List<Planned> withMail = plan.stream().filter(p -> p.mail().length > 0).toList();
+            assertThat(sink.received().get(0).data()).isEqualTo(withMail.get(0).mail());
+            assertThat(sink.received().get(1).data()).isEqualTo(withMail.get(1).mail());
+            assertThat(sink.received().get(2).data()).isEqualTo(withMail.get(1).sizeErrors().get(0).mail());
+            assertThat(sink.received().get(3).data()).isEqualTo(withMail.get(2).mail());
             assertThat(posts).hasSize(1);
             assertThat(posts.get(0)[0]).isEqualTo("https://tlsrpt.example.net/v1/report");
             assertThat(posts.get(0)[1]).isEqualTo("application/tlsrpt+gzip");
