@@ -32,13 +32,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code mailward reports ingest|summary|reparse|retention|generate}: DMARC and TLS-RPT report ingest, totals and generation. */
+/** {@code mailward reports ingest|fetch|summary|reparse|retention|generate}: DMARC and TLS-RPT report ingest, totals and generation. */
 @Command(name = "reports", mixinStandardHelpOptions = true,
         description = "Ingest DMARC aggregate/failure and TLS-RPT reports and show their totals.",
         subcommands = {
             ReportsCommand.Ingest.class,
             ReportsCommand.Summary.class,
             ReportsCommand.Reparse.class,
+            ReportsFetchCommand.class,
             ReportsCommand.RetentionCmd.class,
             ReportsGenerateCommand.class,
             ReportsWebCommands.Serve.class,

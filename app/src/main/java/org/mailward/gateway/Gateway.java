@@ -52,6 +52,10 @@ import org.mailward.gateway.inbound.HookRunner;
 import org.mailward.store.Database;
 import org.mailward.gateway.inbound.InboundHandler;
 import org.mailward.gateway.inbound.InboundHook;
+import org.mailward.gateway.inbound.ReportFeed;
+import org.mailward.reports.IngestLimits;
+import org.mailward.reports.ReportIngest;
+import org.mailward.reports.ReportRepository;
 import org.mailward.gateway.inbound.RelayControl;
 import org.mailward.gateway.inbound.SecureReceiptHook;
 import org.mailward.gateway.inbound.SubmissionAuthHook;
@@ -84,6 +88,7 @@ public final class Gateway implements AutoCloseable {
     private LocalSubmission localSubmission;
     private ScheduledDoctor doctor;
     private DailyReports reports;
+    private ReportFeed reportFeed = ReportFeed.NONE;
 
     private Gateway(Spool spool, QueueManager queue, GatewayEvents events, Optional<Database> database, GatewayMetrics metrics) {
         this.spool = spool;
@@ -131,6 +136,10 @@ public final class Gateway implements AutoCloseable {
             }
             Optional<Authenticator> auth = config.users().isEmpty() ? Optional.empty() : Optional.of((u, p) ->
                     config.users().stream().anyMatch(x -> x.name().equals(u) && PasswordHash.verify(p, x.passwordHash())));
+            if (!config.reports().addresses().isEmpty()) {
+                g.reportFeed = new ReportFeed(dataDir.resolve("report-inbox"), config.reports().addresses(), config.reports().relay(),
+                        db.map(d -> new ReportIngest(new ReportRepository(d), clock, IngestLimits.defaults())), Duration.ofSeconds(30)).start();
+            }
             for (GatewayConfig.Listener l : config.listeners()) {
                 List<InboundHook> hooks = new ArrayList<>();
                 hooks.add(new SecureReceiptHook(l.tls() == GatewayConfig.TlsPolicy.REQUIRED));
@@ -144,7 +153,8 @@ public final class Gateway implements AutoCloseable {
                 g.runners.add(runner);
                 // the reflector answers on inbound listeners, where the authentication hook gives it the results
                 Optional<LocalResponder> responder = l.kind() == GatewayConfig.ListenerKind.INBOUND ? reflector.map(x -> x) : Optional.empty();
-                InboundHandler handler = new InboundHandler(config.hostname(), relay, runner, spool, clock, qm::wake, outbound, responder);
+                InboundHandler handler = new InboundHandler(config.hostname(), relay, runner, spool, clock, qm::wake, outbound, responder,
+                        g.reportFeed);
                 GatewayConfig.Limits lim = config.limits();
                 SmtpLimits limits = SmtpLimits.defaults().withMaxMessageSize(lim.maxMessageSize()).withMaxRecipients(lim.maxRecipients())
                         .withMaxErrors(lim.maxErrors()).withTimeouts(lim.commandTimeout(), lim.dataTimeout()).withGreetPause(lim.greetPause());
@@ -293,6 +303,11 @@ public final class Gateway implements AutoCloseable {
         return Optional.ofNullable(reports);
     }
 
+    /** Where mail for the configured report addresses waits until it is ingested ({@code reports.addresses}). */
+    public ReportFeed reportFeed() {
+        return reportFeed;
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
@@ -323,6 +338,7 @@ public final class Gateway implements AutoCloseable {
         }
         queue.close();
         runners.forEach(HookRunner::close);
+        reportFeed.close(); // before the database: a report being ingested finishes, the rest wait for the next start
         if (metricsServer != null) {
             metricsServer.close();
         }

@@ -219,7 +219,7 @@ public final class ConfigReader {
     private GatewayConfig config(YamlNode root) {
         Optional<YamlNode.Map_> om = map(root, "the configuration", Set.of("hostname", "dataDir", "tls", "listeners",
                 "localDomains", "relayNetworks", "users", "limits", "delivery", "dkim", "disclaimers", "authentication", "database",
-                "metrics", "failureReports", "doctor", "dashboard", "reportGeneration", "reflector"));
+                "metrics", "failureReports", "doctor", "dashboard", "reportGeneration", "reflector", "reports"));
         if (om.isEmpty()) {
             return null;
         }
@@ -316,8 +316,9 @@ public final class ConfigReader {
         GatewayConfig.Serve serve = new GatewayConfig.Serve(doctorSchedule(m.entries().get("doctor")),
                 dashboard(m.entries().get("dashboard")), reportSchedule(m.entries().get("reportGeneration")));
         GatewayConfig.Reflector reflector = reflector(m.entries().get("reflector"), locals);
+        GatewayConfig.Reports reports = reports(m.entries().get("reports"));
         return new GatewayConfig(hostname, dataDir, tls, listeners, locals, nets, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, failureReports, serve, reflector);
+                authentication, database, metrics, failureReports, serve, reflector, reports);
     }
 
     /** {@code failureReports}: DMARC failure reports about inbound mail (off by default; privacy). */
@@ -383,6 +384,40 @@ public final class ConfigReader {
             error(at(m, "envelopeSender"), "failureReports.envelopeSender must be reporter or null, not '" + sender + "'");
         }
         return new GatewayConfig.FailureReports(enabled, headersOnly, localParts, max, orgName, email, sender.equals("null"));
+    }
+
+    /** {@code reports: {addresses: [...], relay: false}}: report addresses whose mail goes to report ingest. */
+    private GatewayConfig.Reports reports(YamlNode n) {
+        if (n == null || n instanceof YamlNode.Scalar sc && sc.isNull()) {
+            return GatewayConfig.Reports.none();
+        }
+        Optional<YamlNode.Map_> om = map(n, "reports", Set.of("addresses", "relay"));
+        if (om.isEmpty()) {
+            return GatewayConfig.Reports.none();
+        }
+        List<String> addresses = new ArrayList<>();
+        for (YamlNode x : list(om.get(), "addresses", "reports")) {
+            if (!(x instanceof YamlNode.Scalar sc) || sc.isNull()) {
+                error(x, "reports.addresses: an e-mail address (local-part@domain), not " + x.kind());
+                continue;
+            }
+            Parsed<org.mailward.smtp.Mailbox> mb = AddressParser.parseMailbox(sc.text().trim(), true);
+            if (!mb.isOk() || mb.value().isPostmasterOnly()) {
+                error(x, "reports.addresses: '" + sc.text() + "' is not an address (local-part@domain)"
+                        + (mb.isOk() ? "" : ": " + mb.errorMessage()));
+                continue;
+            }
+            String a = mb.value().address().toLowerCase(Locale.ROOT);
+            if (addresses.contains(a)) {
+                error(x, "reports.addresses: '" + sc.text() + "' is listed twice");
+                continue;
+            }
+            addresses.add(a);
+        }
+        if (addresses.isEmpty() && om.get().entries().containsKey("addresses")) {
+            error(at(om.get(), "addresses"), "reports.addresses: list at least one address (or remove reports)");
+        }
+        return new GatewayConfig.Reports(addresses, flag(om.get(), "relay", "reports", false));
     }
 
     private static final Set<String> ACTION_KEYS = Set.of("spfFail", "spfSoftfail", "dkimFail", "dmarcFail", "honourDmarcPolicy");

@@ -15,7 +15,17 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
                             List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
                             Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
                             Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
-                            FailureReports failureReports, Serve serve, Reflector reflector) {
+                            FailureReports failureReports, Serve serve, Reflector reflector, Reports reports) {
+
+    /** Without report addresses ({@code reports}: none). */
+    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
+                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
+                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
+                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
+                         FailureReports failureReports, Serve serve, Reflector reflector) {
+        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
+                authentication, database, metrics, failureReports, serve, reflector, Reports.none());
+    }
 
     /** With the default reflector (emailsecurity@ every local domain). */
     public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
@@ -64,6 +74,20 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
                 Authentication.defaults(), Optional.empty(), Optional.empty());
     }
 
+    /**
+     * {@code reports}: mail the gateway receives for one of {@code addresses} (lower case) goes straight to report
+     * ingest in the gateway's database instead of being relayed ({@code relay: true}: ingested and relayed too).
+     */
+    public record Reports(List<String> addresses, boolean relay) {
+        public Reports {
+            addresses = List.copyOf(addresses);
+        }
+
+        public static Reports none() {
+            return new Reports(List.of(), false);
+        }
+    }
+
     /** Where the Prometheus metrics endpoint listens (GET /metrics); port 0 picks a free port (tests). */
     public record MetricsEndpoint(String address, int port) {
     }
@@ -75,6 +99,7 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
         java.util.Objects.requireNonNull(failureReports);
         java.util.Objects.requireNonNull(serve);
         java.util.Objects.requireNonNull(reflector);
+        java.util.Objects.requireNonNull(reports);
         dkim = List.copyOf(dkim);
         disclaimers = List.copyOf(disclaimers);
         listeners = List.copyOf(listeners);
@@ -86,13 +111,13 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
     /** The same configuration with another store URL (the CLI's {@code --db} wins over the file). */
     public GatewayConfig withDatabase(String jdbcUrl) {
         return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
-                disclaimers, authentication, Optional.of(jdbcUrl), metrics, failureReports, serve, reflector);
+                disclaimers, authentication, Optional.of(jdbcUrl), metrics, failureReports, serve, reflector, reports);
     }
 
     /** The same configuration with other {@code serve} extras (tests). */
     public GatewayConfig withServe(Serve extras) {
         return new GatewayConfig(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim,
-                disclaimers, authentication, database, metrics, failureReports, extras, reflector);
+                disclaimers, authentication, database, metrics, failureReports, extras, reflector, reports);
     }
 
     /**

@@ -41,6 +41,7 @@ public final class InboundHandler implements SessionHandler {
     private final Consumer<Envelope> queued;
     private final Optional<OutboundProcessor> outbound;
     private final Optional<LocalResponder> responder;
+    private final ReportFeed reports;
 
     public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued) {
         this(hostname, relay, hooks, spool, clock, queued, Optional.empty());
@@ -52,7 +53,7 @@ public final class InboundHandler implements SessionHandler {
      */
     public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
                           Optional<OutboundProcessor> outbound) {
-        this(hostname, relay, hooks, spool, clock, queued, outbound, Optional.empty());
+        this(hostname, relay, hooks, spool, clock, queued, outbound, Optional.empty(), ReportFeed.NONE);
     }
 
     /**
@@ -61,7 +62,24 @@ public final class InboundHandler implements SessionHandler {
      */
     public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
                           Optional<OutboundProcessor> outbound, Optional<LocalResponder> responder) {
+        this(hostname, relay, hooks, spool, clock, queued, outbound, responder, ReportFeed.NONE);
+    }
+
+    /**
+     * With {@code reports}: recipients that are report addresses are accepted at RCPT (no relay check: they are ours,
+     * unless {@code reports.relay}) and their mail is written to the report inbox before 250, and not relayed unless
+     * {@code reports.relay}.
+     */
+    public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
+                          Optional<OutboundProcessor> outbound, ReportFeed reports) {
+        this(hostname, relay, hooks, spool, clock, queued, outbound, Optional.empty(), reports);
+    }
+
+    /** With both a {@code responder} (the reflector) and a report feed. */
+    public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
+                          Optional<OutboundProcessor> outbound, Optional<LocalResponder> responder, ReportFeed reports) {
         this.responder = responder;
+        this.reports = reports;
         this.outbound = outbound;
         this.hostname = hostname;
         this.relay = relay;
@@ -96,7 +114,10 @@ public final class InboundHandler implements SessionHandler {
 
     @Override
     public Decision rcpt(SessionInfo s, Transaction t, SmtpCommand.Rcpt r) {
-        RelayControl.Decision d = relay.decide(s.remote().getAddress(), s.authUser(), r.forwardPath());
+        // a report address is ours even outside the local domains; with reports.relay it is relayed too, so then it
+        // must pass relay control like any recipient (never a way to relay to a foreign address)
+        RelayControl.Decision d = reports.isReportAddress(r.forwardPath()) && !reports.relay() ? null
+                : relay.decide(s.remote().getAddress(), s.authUser(), r.forwardPath());
         if (d instanceof RelayControl.Decision.Refuse f) {
             LOG.info("session {}: relay refused for {} from {}", s.id(), r.forwardPath(), s.remote());
             return Decision.refuse(f.code(), f.enhanced(), f.text());
@@ -126,10 +147,17 @@ public final class InboundHandler implements SessionHandler {
         }
         String id = spool.newId();
         List<Envelope.Recipient> rcpts = new ArrayList<>();
+        List<String> reportRcpts = new ArrayList<>();
         for (Transaction.Recipient r : t.recipients()) {
             Mailbox m = r.mailbox();
             if (!m.isPostmasterOnly() && answered.contains(m.address())) {
                 continue; // answered by the gateway itself above
+            }
+            if (reports.isReportAddress(m)) {
+                reportRcpts.add(m.address());
+                if (!reports.relay()) {
+                    continue;
+                }
             }
             String address = m.isPostmasterOnly() ? "postmaster@" + relay.postmasterDomain() : m.address();
             rcpts.add(new Envelope.Recipient(address, r.parameters().orcpt().orElse(""),
@@ -143,6 +171,21 @@ public final class InboundHandler implements SessionHandler {
         }
         content.writeBytes(removeHeaders(message, o.removeHeaders()));
         byte[] stored0 = content.toByteArray();
+        if (!reportRcpts.isEmpty()) {
+            // Before anything is queued, so a failure here (local disk) leaves nothing half-accepted: 451 and the
+            // client retries the whole transaction. Reports are taken whatever the hooks' quarantine verdict: ingest
+            // treats every report as untrusted input, and the Authentication-Results stay in the stored bytes.
+            try {
+                reports.store(id, stored0);
+                LOG.info("report mail {} for {} stored for ingest ({} bytes, client={})", id, reportRcpts, stored0.length, s.remote());
+            } catch (IOException e) {
+                LOG.error("session {}: cannot store report mail: {}", s.id(), e.toString());
+                return Decision.refuse(451, "4.3.0", "Error: queue file write error");
+            }
+            if (rcpts.isEmpty()) {
+                return Decision.accept(SmtpReply.of(250, "2.0.0", "Ok: report stored as " + id));
+            }
+        }
         if (outbound.isPresent() && relay.relayPermitted(s.remote().getAddress(), s.authUser())) {
             stored0 = outbound.get().process(id, stored0).message();
         }
