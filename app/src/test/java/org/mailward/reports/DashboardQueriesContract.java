@@ -34,6 +34,7 @@ abstract class DashboardQueriesContract {
     final Map<String, Map<String, long[]>> sources = new TreeMap<>(); // messages, pass, spf, dkim
     final Map<String, Long> tlsFailures = new TreeMap<>(); // domain|type|mx -> sessions
     final Map<String, long[]> tlsTotals = new TreeMap<>(); // success, failure
+    final Map<String, String[]> policies = new TreeMap<>(); // domain -> p published in the report of each day
     int inputs;
     final long now = (DAY0 + DAYS) * 86_400 + 100;
 
@@ -49,6 +50,7 @@ abstract class DashboardQueriesContract {
                 ReportGenerator.Aggregate a = gen.aggregate(ReportGenerator.Schema.RFC7489, domain, 2 + d, DAY0 + d, Set.of());
                 ingest.ingest("agg-" + domain + d, ReportGenerator.utf8(ReportGenerator.xml(a)));
                 inputs++;
+                policies.computeIfAbsent(domain, k -> new String[DAYS])[d] = a.p();
                 long[] t = model.computeIfAbsent(domain, k -> new long[3]);
                 t[2]++;
                 for (ReportGenerator.Row r : a.renderedRows()) {
@@ -98,6 +100,22 @@ abstract class DashboardQueriesContract {
         assertThat(o.get(0).messages()).isGreaterThanOrEqualTo(o.get(o.size() - 1).messages());
         // a period before every report is empty
         assertThat(q.overview(0, DAY0 * 86_400L)).isEmpty();
+    }
+
+    @Test
+    void overviewPolicyIsTheLatestReportsBeforeTheEndOfThePeriod() throws Exception {
+        for (int last = 0; last < DAYS; last++) {
+            // periods ending after the report of day `last`: from the start, and from that day only
+            for (long since : new long[] {0, (DAY0 + last) * 86_400L}) {
+                List<DashboardQueries.DomainOverview> o = q.overview(since, (DAY0 + last + 1) * 86_400L);
+                assertThat(o).hasSize(model.size());
+                for (DashboardQueries.DomainOverview d : o) {
+                    assertThat(d.policy()).as("%s up to day %d", d.domain(), last).isEqualTo(policies.get(d.domain())[last]);
+                    assertThat(d.pct()).isEqualTo(100);
+                    assertThat(d.policy()).isEqualTo(q.domain(d.domain(), since, (DAY0 + last + 1) * 86_400L).orElseThrow().policy());
+                }
+            }
+        }
     }
 
     @Test
