@@ -161,7 +161,8 @@ public final class DashboardQueries {
     public Optional<DomainDetail> domain(String domain, long since, long until) throws SQLException {
         String d = domain.toLowerCase(Locale.ROOT);
         Map<String, long[]> perIp = new HashMap<>(); // sources are sorted at the end
-        Map<String, TreeSet<String>> reporters = new HashMap<>();
+        Map<String, Set<String>> reporters = new HashMap<>(); // sorted at the end
+        Map<String, boolean[]> parsed = new HashMap<>(); // auth results repeat (one service, one signature)
         Map<Long, long[]> days = new TreeMap<>();
         long reports;
         int reportDays;
@@ -211,7 +212,8 @@ public final class DashboardQueries {
                             t[3] += n;
                         }
                         if (!dkim && !spf) {
-                            boolean[] other = otherPasses(rs.getString(5), d);
+                            String auth = rs.getString(5);
+                            boolean[] other = auth == null ? otherPasses(null, d) : parsed.computeIfAbsent(auth, a -> otherPasses(a, d));
                             if (other[0]) {
                                 t[4] += n;
                             }
@@ -221,7 +223,7 @@ public final class DashboardQueries {
                         }
                         String org = orgs.get(rs.getLong(6));
                         if (org != null) { // always: a row's begin_ts and domain are its report's
-                            reporters.computeIfAbsent(ip, k -> new TreeSet<>()).add(org);
+                            reporters.computeIfAbsent(ip, k -> new HashSet<>()).add(org);
                         }
                         long[] day = days.computeIfAbsent(rs.getLong(7) / 86_400, k -> new long[2]);
                         day[0] += n;
@@ -244,7 +246,7 @@ public final class DashboardQueries {
         for (var e : perIp.entrySet()) {
             long[] t = e.getValue();
             sources.add(new SourceRow(e.getKey(), t[0], t[1], t[2], t[3], t[4], t[5],
-                    List.copyOf(reporters.getOrDefault(e.getKey(), new TreeSet<>()))));
+                    List.copyOf(new TreeSet<>(reporters.getOrDefault(e.getKey(), Set.of())))));
             m += t[0];
             p += t[1];
             s += t[2];
