@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ abstract class DashboardQueriesContract {
     final Map<String, Long> tlsFailures = new TreeMap<>(); // domain|type|mx -> sessions
     final Map<String, long[]> tlsTotals = new TreeMap<>(); // success, failure
     final Map<String, String[]> policies = new TreeMap<>(); // domain -> p published in the report of each day
+    final Map<String, Map<String, TreeSet<String>>> reporters = new TreeMap<>(); // domain -> ip -> orgs
     int inputs;
     final long now = (DAY0 + DAYS) * 86_400 + 100;
 
@@ -63,6 +65,8 @@ abstract class DashboardQueriesContract {
                     }
                     s[2] += r.spf().equals("pass") ? r.count() : 0;
                     s[3] += r.dkim().equals("pass") ? r.count() : 0;
+                    reporters.computeIfAbsent(domain, k -> new TreeMap<>()).computeIfAbsent(r.ip(), k -> new TreeSet<>())
+                            .add(a.orgName());
                 }
             }
             ReportGenerator.Tls tls = gen.tls(domain, 3, DAY0 + 1);
@@ -129,6 +133,10 @@ abstract class DashboardQueriesContract {
             d.sources().forEach(s -> seen.put(s.ip(), new long[] {s.messages(), s.dmarcPass(), s.spfAligned(), s.dkimAligned()}));
             assertThat(seen.keySet()).isEqualTo(sources.get(domain).keySet());
             sources.get(domain).forEach((ip, v) -> assertThat(seen.get(ip)).as(ip).containsExactly(v));
+            // every organisation that reported the source, sorted
+            d.sources().forEach(s -> assertThat(s.reporters()).as(s.ip())
+                    .containsExactlyElementsOf(reporters.get(domain).get(s.ip())));
+            assertThat(d.reports()).isEqualTo(model.get(domain)[2]);
         }
         assertThat(q.domain("unknown.example", 0, now + 1)).isEmpty();
     }
