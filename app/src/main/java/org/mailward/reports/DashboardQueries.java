@@ -7,10 +7,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.mailward.store.Database;
@@ -92,20 +95,33 @@ public final class DashboardQueries {
                     }
                 }
             }
+            // The reports of the period, for the report count and the latest published policy in one pass (one
+            // query, not one per domain). Every domain listed has a report in [since, until), so its latest report
+            // before until is among them: the same answer as policy(c, domain, until).
+            Map<String, Object[]> latest = new TreeMap<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT domain, COUNT(*) FROM aggregate_report WHERE begin_ts >= ? AND begin_ts < ? GROUP BY domain")) {
+                    "SELECT domain, begin_ts, id, p, pct FROM aggregate_report WHERE begin_ts >= ? AND begin_ts < ?")) {
                 ps.setLong(1, since);
                 ps.setLong(2, until);
+                ps.setFetchSize(1000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        totals.computeIfAbsent(rs.getString(1), k -> new long[3])[2] = rs.getLong(2);
+                        String d = rs.getString(1);
+                        totals.computeIfAbsent(d, k -> new long[3])[2]++;
+                        long begin = rs.getLong(2);
+                        long id = rs.getLong(3);
+                        Object[] l = latest.get(d);
+                        if (l == null || begin > (long) l[0] || begin == (long) l[0] && id > (long) l[1]) {
+                            latest.put(d, new Object[] {begin, id, policy(rs.getString(4), rs.getObject(5) == null ? null : rs.getInt(5))});
+                        }
                     }
                 }
             }
             List<DomainOverview> out = new ArrayList<>();
             for (var e : totals.entrySet()) {
                 long[] t = e.getValue();
-                String[] policy = policy(c, e.getKey(), until);
+                Object[] l = latest.get(e.getKey());
+                String[] policy = l != null ? (String[]) l[2] : policy(c, e.getKey(), until);
                 List<DayPoint> trend = new ArrayList<>();
                 days.getOrDefault(e.getKey(), Map.of()).forEach((day, v) -> trend.add(new DayPoint(day, v[0], v[1])));
                 out.add(new DomainOverview(e.getKey(), t[2], t[0], t[1], t[0] == 0 ? 0 : (double) t[1] / t[0],
@@ -124,32 +140,56 @@ public final class DashboardQueries {
             ps.setLong(2, until);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    String p = rs.getString(1) == null ? "none" : rs.getString(1).toLowerCase(Locale.ROOT);
-                    if (!p.equals("none") && !p.equals("quarantine") && !p.equals("reject")) {
-                        p = "none";
-                    }
-                    int pct = rs.getObject(2) == null ? 100 : Math.max(0, Math.min(100, rs.getInt(2)));
-                    return new String[] {p, Integer.toString(pct)};
+                    return policy(rs.getString(1), rs.getObject(2) == null ? null : rs.getInt(2));
                 }
             }
         }
         return new String[] {"none", "100"};
     }
 
+    /** A stored p and pct as {policy, pct}: unknown policies count as none, a missing pct as 100. */
+    private static String[] policy(String stored, Integer storedPct) {
+        String p = stored == null ? "none" : stored.toLowerCase(Locale.ROOT);
+        if (!p.equals("none") && !p.equals("quarantine") && !p.equals("reject")) {
+            p = "none";
+        }
+        int pct = storedPct == null ? 100 : Math.max(0, Math.min(100, storedPct));
+        return new String[] {p, Integer.toString(pct)};
+    }
+
     /** A domain's traffic by source IP, with the reporting organisations and non-aligned passes. */
     public Optional<DomainDetail> domain(String domain, long since, long until) throws SQLException {
         String d = domain.toLowerCase(Locale.ROOT);
-        Map<String, long[]> perIp = new TreeMap<>();
-        Map<String, TreeSet<String>> reporters = new TreeMap<>();
+        Map<String, long[]> perIp = new HashMap<>(); // sources are sorted at the end
+        Map<String, Set<String>> reporters = new HashMap<>(); // sorted at the end
+        Map<String, boolean[]> parsed = new HashMap<>(); // auth results repeat (one service, one signature)
         Map<Long, long[]> days = new TreeMap<>();
         long reports;
         int reportDays;
         String[] policy;
         try (Connection c = db.connection()) {
+            // The period's reports first (a few per reporter and day): organisation by report id, the count and the
+            // distinct days. The rows then need no join (thousands of rows, each would look its report up again).
+            Map<Long, String> orgs = new HashMap<>();
+            Set<Long> reportDaySet = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, org_name, begin_ts FROM aggregate_report WHERE domain = ? AND begin_ts >= ? AND begin_ts < ?")) {
+                ps.setString(1, d);
+                ps.setLong(2, since);
+                ps.setLong(3, until);
+                ps.setFetchSize(1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        orgs.put(rs.getLong(1), rs.getString(2));
+                        reportDaySet.add(rs.getLong(3) / 86_400); // as SQL's begin_ts / 86400
+                    }
+                }
+            }
+            reports = orgs.size();
+            reportDays = reportDaySet.size();
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT r.source_ip, r.message_count, r.dkim_eval, r.spf_eval, r.auth_results, a.org_name, r.begin_ts
-                    FROM aggregate_row r JOIN aggregate_report a ON a.id = r.report_id
-                    WHERE r.domain = ? AND r.begin_ts >= ? AND r.begin_ts < ?""")) {
+                    SELECT source_ip, message_count, dkim_eval, spf_eval, auth_results, report_id, begin_ts
+                    FROM aggregate_row WHERE domain = ? AND begin_ts >= ? AND begin_ts < ?""")) {
                 ps.setString(1, d);
                 ps.setLong(2, since);
                 ps.setLong(3, until);
@@ -172,7 +212,8 @@ public final class DashboardQueries {
                             t[3] += n;
                         }
                         if (!dkim && !spf) {
-                            boolean[] other = otherPasses(rs.getString(5), d);
+                            String auth = rs.getString(5);
+                            boolean[] other = auth == null ? otherPasses(null, d) : parsed.computeIfAbsent(auth, a -> otherPasses(a, d));
                             if (other[0]) {
                                 t[4] += n;
                             }
@@ -180,25 +221,16 @@ public final class DashboardQueries {
                                 t[5] += n;
                             }
                         }
-                        reporters.computeIfAbsent(ip, k -> new TreeSet<>()).add(rs.getString(6));
+                        String org = orgs.get(rs.getLong(6));
+                        if (org != null) { // always: a row's begin_ts and domain are its report's
+                            reporters.computeIfAbsent(ip, k -> new HashSet<>()).add(org);
+                        }
                         long[] day = days.computeIfAbsent(rs.getLong(7) / 86_400, k -> new long[2]);
                         day[0] += n;
                         if (dkim || spf) {
                             day[1] += n;
                         }
                     }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT COUNT(*), COUNT(DISTINCT begin_ts / 86400) FROM aggregate_report
-                    WHERE domain = ? AND begin_ts >= ? AND begin_ts < ?""")) {
-                ps.setString(1, d);
-                ps.setLong(2, since);
-                ps.setLong(3, until);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    reports = rs.getLong(1);
-                    reportDays = rs.getInt(2);
                 }
             }
             policy = policy(c, d, until);
@@ -213,7 +245,8 @@ public final class DashboardQueries {
         long k = 0;
         for (var e : perIp.entrySet()) {
             long[] t = e.getValue();
-            sources.add(new SourceRow(e.getKey(), t[0], t[1], t[2], t[3], t[4], t[5], List.copyOf(reporters.get(e.getKey()))));
+            sources.add(new SourceRow(e.getKey(), t[0], t[1], t[2], t[3], t[4], t[5],
+                    List.copyOf(new TreeSet<>(reporters.getOrDefault(e.getKey(), Set.of())))));
             m += t[0];
             p += t[1];
             s += t[2];
@@ -232,8 +265,8 @@ public final class DashboardQueries {
      */
     static boolean[] otherPasses(String authJson, String policyDomain) {
         boolean[] out = new boolean[2];
-        if (authJson == null || authJson.isEmpty()) {
-            return out;
+        if (authJson == null || authJson.isEmpty() || !mentionsPass(authJson)) {
+            return out; // no result is a pass: nothing to parse (most failing rows are forgeries without any pass)
         }
         try {
             JsonNode root = JSON.readTree(authJson);
@@ -243,6 +276,16 @@ public final class DashboardQueries {
             // stored by our own ingest; an unreadable value just gives no hint
         }
         return out;
+    }
+
+    /** Whether "pass" occurs in any case: a cheap test before parsing the JSON. */
+    private static boolean mentionsPass(String s) {
+        for (int i = s.length() - 4; i >= 0; i--) {
+            if (s.regionMatches(true, i, "pass", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean passForOther(JsonNode list, String policyDomain) {

@@ -13,8 +13,22 @@ public final class Fmt {
     private Fmt() {
     }
 
+    /** Thousands separated by commas, as {@code String.format(Locale.ROOT, "%,d", n)} (without its cost: pages show thousands). */
     public static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        String digits = Long.toString(n);
+        int sign = n < 0 ? 1 : 0;
+        int len = digits.length() - sign;
+        if (len <= 3) {
+            return digits;
+        }
+        StringBuilder b = new StringBuilder(digits.length() + len / 3);
+        b.append(digits, 0, sign);
+        int first = len % 3 == 0 ? 3 : len % 3;
+        b.append(digits, sign, sign + first);
+        for (int i = sign + first; i < digits.length(); i += 3) {
+            b.append(',').append(digits, i, i + 3);
+        }
+        return b.toString();
     }
 
     public static String count(double n) {

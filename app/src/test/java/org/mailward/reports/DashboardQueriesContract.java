@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,8 @@ abstract class DashboardQueriesContract {
     final Map<String, Map<String, long[]>> sources = new TreeMap<>(); // messages, pass, spf, dkim
     final Map<String, Long> tlsFailures = new TreeMap<>(); // domain|type|mx -> sessions
     final Map<String, long[]> tlsTotals = new TreeMap<>(); // success, failure
+    final Map<String, String[]> policies = new TreeMap<>(); // domain -> p published in the report of each day
+    final Map<String, Map<String, TreeSet<String>>> reporters = new TreeMap<>(); // domain -> ip -> orgs
     int inputs;
     final long now = (DAY0 + DAYS) * 86_400 + 100;
 
@@ -49,6 +52,7 @@ abstract class DashboardQueriesContract {
                 ReportGenerator.Aggregate a = gen.aggregate(ReportGenerator.Schema.RFC7489, domain, 2 + d, DAY0 + d, Set.of());
                 ingest.ingest("agg-" + domain + d, ReportGenerator.utf8(ReportGenerator.xml(a)));
                 inputs++;
+                policies.computeIfAbsent(domain, k -> new String[DAYS])[d] = a.p();
                 long[] t = model.computeIfAbsent(domain, k -> new long[3]);
                 t[2]++;
                 for (ReportGenerator.Row r : a.renderedRows()) {
@@ -61,6 +65,8 @@ abstract class DashboardQueriesContract {
                     }
                     s[2] += r.spf().equals("pass") ? r.count() : 0;
                     s[3] += r.dkim().equals("pass") ? r.count() : 0;
+                    reporters.computeIfAbsent(domain, k -> new TreeMap<>()).computeIfAbsent(r.ip(), k -> new TreeSet<>())
+                            .add(a.orgName());
                 }
             }
             ReportGenerator.Tls tls = gen.tls(domain, 3, DAY0 + 1);
@@ -101,6 +107,22 @@ abstract class DashboardQueriesContract {
     }
 
     @Test
+    void overviewPolicyIsTheLatestReportsBeforeTheEndOfThePeriod() throws Exception {
+        for (int last = 0; last < DAYS; last++) {
+            // periods ending after the report of day `last`: from the start, and from that day only
+            for (long since : new long[] {0, (DAY0 + last) * 86_400L}) {
+                List<DashboardQueries.DomainOverview> o = q.overview(since, (DAY0 + last + 1) * 86_400L);
+                assertThat(o).hasSize(model.size());
+                for (DashboardQueries.DomainOverview d : o) {
+                    assertThat(d.policy()).as("%s up to day %d", d.domain(), last).isEqualTo(policies.get(d.domain())[last]);
+                    assertThat(d.pct()).isEqualTo(100);
+                    assertThat(d.policy()).isEqualTo(q.domain(d.domain(), since, (DAY0 + last + 1) * 86_400L).orElseThrow().policy());
+                }
+            }
+        }
+    }
+
+    @Test
     void domainDetailEqualsTheModelPerSource() throws Exception {
         for (String domain : model.keySet()) {
             DashboardQueries.DomainDetail d = q.domain(domain.toUpperCase(), 0, now + 1).orElseThrow();
@@ -111,6 +133,10 @@ abstract class DashboardQueriesContract {
             d.sources().forEach(s -> seen.put(s.ip(), new long[] {s.messages(), s.dmarcPass(), s.spfAligned(), s.dkimAligned()}));
             assertThat(seen.keySet()).isEqualTo(sources.get(domain).keySet());
             sources.get(domain).forEach((ip, v) -> assertThat(seen.get(ip)).as(ip).containsExactly(v));
+            // every organisation that reported the source, sorted
+            d.sources().forEach(s -> assertThat(s.reporters()).as(s.ip())
+                    .containsExactlyElementsOf(reporters.get(domain).get(s.ip())));
+            assertThat(d.reports()).isEqualTo(model.get(domain)[2]);
         }
         assertThat(q.domain("unknown.example", 0, now + 1)).isEmpty();
     }

@@ -145,7 +145,7 @@ public final class IngestBenchmark {
     }
 
     /** 80% of reports have 1-20 records, 15% 21-500, 5% 501-5,000. */
-    private static int sizeOf(int percentile, ReportGenerator g) {
+    static int sizeOf(int percentile, ReportGenerator g) {
         if (percentile < 80) {
             return 1 + g.random().nextInt(20);
         }
