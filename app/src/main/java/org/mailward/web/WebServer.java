@@ -128,7 +128,7 @@ public final class WebServer implements AutoCloseable {
             config.routes.post("/login", this::login);
             config.routes.post("/logout", this::logout);
             config.routes.get("/", ctx -> page(ctx, "overview.jte", Map.of("domains", queries.overview(since(ctx), until()))));
-            config.routes.get("/domains/{domain}", ctx -> page(ctx, "domain.jte", Map.of("d", domain(ctx))));
+            config.routes.get("/domains/{domain}", ctx -> page(ctx, "domain.jte", Map.of("d", domain(ctx), "shown", shownSources(ctx))));
             config.routes.get("/domains/{domain}/fix", ctx -> page(ctx, "fix.jte", Map.of("a", advice(ctx))));
             config.routes.get("/domains/{domain}/advisor", ctx -> {
                 RolloutAdvisor.Advice a = advice(ctx);
@@ -321,6 +321,32 @@ public final class WebServer implements AutoCloseable {
     private long until() {
         return clock.instant().getEpochSecond() + 1;
     }
+
+    /**
+     * How many source rows the domain page lists, busiest first: {@value #DEFAULT_SOURCES} unless {@code ?sources=N}
+     * or {@code ?sources=all}. A busy domain has thousands of sources (mostly forgers sending a few messages each); a
+     * page of them all is a megabyte nobody reads, and the API still has every one.
+     */
+    private static int shownSources(Context ctx) {
+        String v = ctx.queryParam("sources");
+        if (v == null || v.isBlank()) {
+            return DEFAULT_SOURCES;
+        }
+        if (v.trim().equals("all")) {
+            return Integer.MAX_VALUE;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 1) {
+                throw new IllegalArgumentException("sources must be all or a number from 1");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("sources must be all or a number");
+        }
+    }
+
+    static final int DEFAULT_SOURCES = 250;
 
     private int days(Context ctx) {
         String d = ctx.queryParam("days");

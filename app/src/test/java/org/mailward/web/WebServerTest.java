@@ -308,6 +308,24 @@ class WebServerTest {
     }
 
     @Test
+    void theDomainPageListsTheBusiestSourcesAndLinksToAll() throws Exception {
+        String session = login();
+        String domain = SOURCES.entrySet().stream().filter(e -> e.getValue().size() > 1).findFirst().orElseThrow().getKey();
+        var sources = SOURCES.get(domain).entrySet().stream()
+                .sorted((a, b) -> a.getValue()[0] != b.getValue()[0] ? Long.compare(b.getValue()[0], a.getValue()[0]) : a.getKey().compareTo(b.getKey()))
+                .toList();
+        String one = get("/domains/" + domain + "?sources=1", "Cookie", sessionCookie(session)).body();
+        assertThat(one.split("data-ip=\"", -1)).hasSize(2);
+        assertThat(one).contains("data-ip=\"" + sources.get(0).getKey() + "\"")
+                .contains("id=\"sources-more\"").contains("sources=all");
+        String all = get("/domains/" + domain + "?sources=all", "Cookie", sessionCookie(session)).body();
+        assertThat(all.split("data-ip=\"", -1)).hasSize(sources.size() + 1);
+        assertThat(all).doesNotContain("id=\"sources-more\"");
+        assertThat(get("/domains/" + domain + "?sources=0", "Cookie", sessionCookie(session)).statusCode()).isEqualTo(400);
+        assertThat(get("/domains/" + domain + "?sources=x", "Cookie", sessionCookie(session)).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void adviceMatchesTheModel() throws Exception {
         for (String domain : DOMAIN.keySet()) {
             long[] t = DOMAIN.get(domain);
