@@ -197,32 +197,15 @@ public final class FailureReportBuilder {
 
     /** Folds a long field at spaces (RFC 5322 2.2.3), continuation lines start with a TAB. */
     static String fold(String field) {
-        StringBuilder out = new StringBuilder();
-        int col = 0;
-        for (String word : field.split(" ")) {
-            if (col > 0 && col + 1 + word.length() > 76) {
-                out.append("\r\n\t");
-                col = 1;
-            } else if (col > 0) {
-                out.append(' ');
-                col++;
-            }
-            out.append(word);
-            col += word.length();
-        }
-        return out.toString();
+        return ReportMail.wrap(field, "\r\n\t");
     }
 
     private static String ascii(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            b.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return b.toString();
+        return ReportMail.ascii(s);
     }
 
     private static String wrap(String s) {
-        return fold(s).replace("\r\n\t", "\r\n");
+        return ReportMail.wrap(s);
     }
 
     private static byte[] sha256(byte[] b) {

@@ -134,7 +134,7 @@ public final class ReportMail {
     }
 
     /** The text part is ASCII: an IDN or an odd org name must not produce 8-bit bytes in a 7bit part. */
-    private static String ascii(String s) {
+    static String ascii(String s) {
         StringBuilder b = new StringBuilder();
         for (char c : s.toCharArray()) {
             b.append(c >= 0x20 && c < 0x7f ? c : '?');
@@ -142,13 +142,22 @@ public final class ReportMail {
         return b.toString();
     }
 
-    private static String wrap(String s) {
+    static String wrap(String s) {
+        return wrap(s, "\r\n");
+    }
+
+    /**
+     * Breaks {@code s} at spaces so lines stay within 76 characters (RFC 5322 2.1.1 recommends 78), each break
+     * written as {@code lineBreak}: CRLF for text, CRLF TAB to fold a header field (RFC 5322 2.2.3).
+     */
+    static String wrap(String s, String lineBreak) {
+        int indent = lineBreak.length() - 2;
         StringBuilder out = new StringBuilder();
         int col = 0;
         for (String word : s.split(" ")) {
             if (col > 0 && col + 1 + word.length() > 76) {
-                out.append("\r\n");
-                col = 0;
+                out.append(lineBreak);
+                col = indent;
             } else if (col > 0) {
                 out.append(' ');
                 col++;
