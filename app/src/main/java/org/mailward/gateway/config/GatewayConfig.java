@@ -17,63 +17,6 @@ public record GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, Li
                             Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
                             FailureReports failureReports, Serve serve, Reflector reflector, Reports reports) {
 
-    /** Without report addresses ({@code reports}: none). */
-    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
-                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
-                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
-                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
-                         FailureReports failureReports, Serve serve, Reflector reflector) {
-        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, failureReports, serve, reflector, Reports.none());
-    }
-
-    /** With the default reflector (emailsecurity@ every local domain). */
-    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
-                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
-                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
-                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
-                         FailureReports failureReports, Serve serve) {
-        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, failureReports, serve, Reflector.defaults());
-    }
-
-    /** With the default {@code serve} extras (doctor on, no dashboard, no report generation) and reflector. */
-    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
-                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
-                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
-                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
-                         FailureReports failureReports) {
-        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, failureReports, Serve.defaults(), Reflector.defaults());
-    }
-
-    /** With this reflector and the defaults of the other optional sections. */
-    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
-                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
-                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
-                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics,
-                         Reflector reflector) {
-        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, FailureReports.defaults(), Serve.defaults(), reflector);
-    }
-
-    /** Without DMARC failure reports (their default: off), with the default {@code serve} extras and reflector. */
-    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
-                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
-                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers,
-                         Authentication authentication, Optional<String> database, Optional<MetricsEndpoint> metrics) {
-        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                authentication, database, metrics, FailureReports.defaults(), Serve.defaults(), Reflector.defaults());
-    }
-
-    /** A configuration with the default authentication policy, the default store and no metrics endpoint. */
-    public GatewayConfig(String hostname, Optional<Path> dataDir, Tls tls, List<Listener> listeners,
-                         List<LocalDomain> localDomains, List<Cidr> relayNetworks, List<User> users, Limits limits,
-                         Delivery delivery, List<DkimDefinition> dkim, List<Disclaimer> disclaimers) {
-        this(hostname, dataDir, tls, listeners, localDomains, relayNetworks, users, limits, delivery, dkim, disclaimers,
-                Authentication.defaults(), Optional.empty(), Optional.empty());
-    }
-
     /**
      * {@code reports}: mail the gateway receives for one of {@code addresses} (lower case) goes straight to report
      * ingest in the gateway's database instead of being relayed ({@code relay: true}: ingested and relayed too).

@@ -43,39 +43,26 @@ public final class InboundHandler implements SessionHandler {
     private final Optional<LocalResponder> responder;
     private final ReportFeed reports;
 
+    /** No outbound processing, no local answers, no report addresses. */
     public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued) {
-        this(hostname, relay, hooks, spool, clock, queued, Optional.empty());
+        this(hostname, relay, hooks, spool, clock, queued, Optional.empty(), Optional.empty(), ReportFeed.NONE);
     }
 
-    /**
-     * With {@code outbound}: mail from a relay network or an authenticated submitter (the outbound scope) gets its
-     * footer and DKIM signatures after our own headers were added, as the last change before the spool.
-     */
-    public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
-                          Optional<OutboundProcessor> outbound) {
-        this(hostname, relay, hooks, spool, clock, queued, outbound, Optional.empty(), ReportFeed.NONE);
-    }
-
-    /**
-     * With a {@code responder}: recipients it {@link LocalResponder#answers answers} (the emailsecurity@ reflector)
-     * are answered by the gateway itself and not relayed; the transaction's other recipients are relayed as usual.
-     */
+    /** With a {@code responder} only (tests). */
     public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
                           Optional<OutboundProcessor> outbound, Optional<LocalResponder> responder) {
         this(hostname, relay, hooks, spool, clock, queued, outbound, responder, ReportFeed.NONE);
     }
 
     /**
+     * With {@code outbound}: mail from a relay network or an authenticated submitter (the outbound scope) gets its
+     * footer and DKIM signatures after our own headers were added, as the last change before the spool.
+     * With a {@code responder}: recipients it {@link LocalResponder#answers answers} (the emailsecurity@ reflector)
+     * are answered by the gateway itself and not relayed; the transaction's other recipients are relayed as usual.
      * With {@code reports}: recipients that are report addresses are accepted at RCPT (no relay check: they are ours,
      * unless {@code reports.relay}) and their mail is written to the report inbox before 250, and not relayed unless
      * {@code reports.relay}.
      */
-    public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
-                          Optional<OutboundProcessor> outbound, ReportFeed reports) {
-        this(hostname, relay, hooks, spool, clock, queued, outbound, Optional.empty(), reports);
-    }
-
-    /** With both a {@code responder} (the reflector) and a report feed. */
     public InboundHandler(String hostname, RelayControl relay, HookRunner hooks, Spool spool, Clock clock, Consumer<Envelope> queued,
                           Optional<OutboundProcessor> outbound, Optional<LocalResponder> responder, ReportFeed reports) {
         this.responder = responder;
