@@ -57,17 +57,11 @@ final class ReportsWebCommands {
                 throw new UsageError("--listen port must be a number: " + listen);
             }
             Clock clock = Clock.systemUTC();
-            SecureRandom random = new SecureRandom();
             Database db = ReportsCommand.open(data);
-            Credentials credentials = new Credentials(db, random);
-            Optional<String> admin = credentials.ensureAdmin(clock.instant().getEpochSecond());
-            admin.ifPresent(pw -> spec.commandLine().getErr().printf(
+            Started started = startDashboard(db, host, port, secureCookies, Optional.empty(), clock, pw -> spec.commandLine().getErr().printf(
                     "first run: created user '%s' with password %s (shown once, stored hashed)%n", Credentials.ADMIN, pw));
-            String secret = org.mailward.web.TlsRptSecret.ensure(db, random);
-            org.mailward.reports.ReportIngest ingest = new org.mailward.reports.ReportIngest(new org.mailward.reports.ReportRepository(db),
-                    clock, org.mailward.reports.IngestLimits.defaults());
-            WebServer server = new WebServer(new DashboardQueries(db), credentials, clock, random, secureCookies,
-                    Optional.of(new WebServer.Uploads(ingest, Optional.of(secret), WebServer.Uploads.DEFAULT_MAX_BYTES))).start(host, port);
+            WebServer server = started.server();
+            String secret = started.tlsrptSecret();
             spec.commandLine().getErr().printf("dashboard: http://%s:%d/%n", host.contains(":") ? "[" + host + "]" : host, server.port());
             spec.commandLine().getErr().printf("TLS-RPT reports by HTTPS POST: publish rua=https://<public name>/tlsrpt/%s%n", secret);
             spec.commandLine().getErr().flush();
@@ -80,6 +74,28 @@ final class ReportsWebCommands {
             stop.await();
             return ExitCodes.OK;
         }
+    }
+
+    /** A started dashboard and the path secret of its TLS-RPT POST endpoint. */
+    record Started(WebServer server, String tlsrptSecret) {
+    }
+
+    /**
+     * The dashboard, its report uploads and the TLS-RPT POST endpoint on {@code db} (for {@code reports serve} and for
+     * {@code serve}): creates the admin user on the first run (its password goes to {@code firstRunPassword}, once) and
+     * takes the TLS-RPT path secret from {@code tlsrptSecret}, else the one kept in the database (made on first use).
+     */
+    static Started startDashboard(Database db, String address, int port, boolean secureCookies, Optional<String> tlsrptSecret,
+                                  Clock clock, java.util.function.Consumer<String> firstRunPassword) throws SQLException {
+        SecureRandom random = new SecureRandom();
+        Credentials credentials = new Credentials(db, random);
+        credentials.ensureAdmin(clock.instant().getEpochSecond()).ifPresent(firstRunPassword);
+        String secret = tlsrptSecret.isPresent() ? tlsrptSecret.get() : org.mailward.web.TlsRptSecret.ensure(db, random);
+        org.mailward.reports.ReportIngest ingest = new org.mailward.reports.ReportIngest(new org.mailward.reports.ReportRepository(db),
+                clock, org.mailward.reports.IngestLimits.defaults());
+        WebServer server = new WebServer(new DashboardQueries(db), credentials, clock, random, secureCookies,
+                Optional.of(new WebServer.Uploads(ingest, Optional.of(secret), WebServer.Uploads.DEFAULT_MAX_BYTES))).start(address, port);
+        return new Started(server, secret);
     }
 
     @Command(name = "token", mixinStandardHelpOptions = true, description = "API bearer tokens.",

@@ -2,7 +2,6 @@ package org.mailward.app;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.nio.file.Path;
@@ -15,14 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import org.mailward.gateway.Gateway;
 import org.mailward.gateway.config.GatewayConfig;
-import org.mailward.reports.DashboardQueries;
-import org.mailward.reports.IngestLimits;
-import org.mailward.reports.ReportIngest;
-import org.mailward.reports.ReportRepository;
 import org.mailward.smtp.SmtpServer;
-import org.mailward.store.Database;
 import org.mailward.web.Credentials;
-import org.mailward.web.TlsRptSecret;
 import org.mailward.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,16 +93,11 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return Optional.empty();
         }
-        Database db = g.database().get();
-        SecureRandom random = new SecureRandom();
-        Credentials credentials = new Credentials(db, random);
-        credentials.ensureAdmin(clock.instant().getEpochSecond()).ifPresent(pw -> err.printf(
-                "mailward: first run: created dashboard user '%s' with password %s (shown once, stored hashed)%n", Credentials.ADMIN, pw));
-        String secret = d.tlsrptSecret().isPresent() ? d.tlsrptSecret().get() : TlsRptSecret.ensure(db, random);
-        ReportIngest ingest = new ReportIngest(new ReportRepository(db), clock, IngestLimits.defaults());
-        WebServer server = new WebServer(new DashboardQueries(db), credentials, clock, random, d.secureCookies(),
-                Optional.of(new WebServer.Uploads(ingest, Optional.of(secret), WebServer.Uploads.DEFAULT_MAX_BYTES)))
-                .start(d.address(), d.port());
+        ReportsWebCommands.Started started = ReportsWebCommands.startDashboard(g.database().get(), d.address(), d.port(), d.secureCookies(),
+                d.tlsrptSecret(), clock, pw -> err.printf(
+                        "mailward: first run: created dashboard user '%s' with password %s (shown once, stored hashed)%n", Credentials.ADMIN, pw));
+        WebServer server = started.server();
+        String secret = started.tlsrptSecret();
         String host = d.address().contains(":") ? "[" + d.address() + "]" : d.address();
         err.printf("mailward: dashboard http://%s:%d/%n", host, server.port());
         err.printf("mailward: TLS-RPT reports by HTTPS POST: publish _smtp._tls.<domain> TXT \"v=TLSRPTv1; rua=https://<public name>/tlsrpt/%s\" "
