@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import org.mailward.auth.message.BodyConsumer;
+import org.mailward.auth.message.ByteScan;
 
 /**
  * Canonicalises a streamed body (RFC 6376 3.4.3 simple, 3.4.4 relaxed) and hashes it (3.7), honouring a body
@@ -75,8 +76,22 @@ public final class BodyHasher implements BodyConsumer {
             }
             return;
         }
-        int runStart = -1;
         int end = off + len;
+        int e = end; // the chunk without its trailing WSP run, which can only become a pending SP
+        while (e > off && isWsp(b[e - 1])) {
+            e--;
+        }
+        if (e > off && !(pendingSpace && isWsp(b[off])) && ByteScan.plainText(b, off, e)) {
+            // the common case: nothing inside [off, e) changes (no HTAB, no run of two WSP), so it is hashed as is
+            startLine();
+            if (pendingSpace) {
+                emit(SP, 0, 1);
+            }
+            emit(b, off, e - off);
+            pendingSpace = e < end;
+            return;
+        }
+        int runStart = -1;
         for (int i = off; i < end; i++) {
             byte c = b[i];
             if (c == ' ' || c == '\t') {
@@ -106,6 +121,10 @@ public final class BodyHasher implements BodyConsumer {
         if (runStart >= 0) {
             emit(b, runStart, end - runStart);
         }
+    }
+
+    private static boolean isWsp(byte c) {
+        return c == ' ' || c == '\t';
     }
 
     private void startLine() {

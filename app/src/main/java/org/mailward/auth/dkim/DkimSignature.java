@@ -56,8 +56,7 @@ public record DkimSignature(HeaderField field, TagList tags, DkimAlgorithm algor
 
     /** The first 8 characters of b= (RFC 6008 header.b). */
     public String headerB() {
-        String b = TagList.removeFws(tags.get("b").orElse(""));
-        return b.length() > 8 ? b.substring(0, 8) : b;
+        return TagList.removeFws(tags.get("b").orElse(""), 8);
     }
 
     /** Parses and validates a DKIM-Signature field. Never throws on bad input. */
@@ -145,16 +144,24 @@ public record DkimSignature(HeaderField field, TagList tags, DkimAlgorithm algor
         List<String> headers = new ArrayList<>();
         boolean hasFrom = false;
         String hv = t.get("h").orElseThrow();
-        for (String h : (!dkim && TagList.stripFws(hv).isEmpty()) ? new String[0] : hv.split(":", -1)) {
-            String name = TagList.stripFws(h);
-            if (name.isEmpty() && !dkim) {
-                continue; // ARC suite (ams_fields_h_mis_hdr): an empty name selects nothing
+        if (dkim || !TagList.stripFws(hv).isEmpty()) {
+            int p = 0;
+            while (true) { // the names between colons, FWS around each removed
+                int colon = hv.indexOf(':', p);
+                int end = colon < 0 ? hv.length() : colon;
+                String name = TagList.stripFws(hv, p, end);
+                if (!(name.isEmpty() && !dkim)) { // ARC suite (ams_fields_h_mis_hdr): an empty name selects nothing
+                    if (name.isEmpty() || !validFieldName(name)) {
+                        return new Invalid("syntax error at tag h: invalid header name", dShown, sShown, a);
+                    }
+                    hasFrom |= name.equalsIgnoreCase("from");
+                    headers.add(name);
+                }
+                if (colon < 0) {
+                    break;
+                }
+                p = colon + 1;
             }
-            if (name.isEmpty() || !validFieldName(name)) {
-                return new Invalid("syntax error at tag h: invalid header name", dShown, sShown, a);
-            }
-            hasFrom |= name.equalsIgnoreCase("from");
-            headers.add(name);
         }
         if (dkim && !hasFrom) {
             return new Invalid("syntax error at tag h: From not signed", dShown, sShown, a); // 5.4, 6.1.1

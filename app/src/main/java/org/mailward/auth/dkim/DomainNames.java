@@ -11,10 +11,14 @@ public final class DomainNames {
         if (d.isEmpty() || d.length() > 253 || d.startsWith(".") || d.endsWith(".")) {
             return false;
         }
-        for (String label : d.split("\\.", -1)) {
-            if (!validLabel(label)) {
+        int start = 0;
+        while (start <= d.length()) {
+            int dot = d.indexOf('.', start);
+            int end = dot < 0 ? d.length() : dot;
+            if (!validLabel(d, start, end)) {
                 return false;
             }
+            start = end + 1;
         }
         return true;
     }
@@ -24,12 +28,13 @@ public final class DomainNames {
         return isValid(s);
     }
 
-    static boolean validLabel(String label) {
-        if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
+    /** {@code s[from, to)} is an LDH label (underscore tolerated) of 1..63 octets. */
+    private static boolean validLabel(String s, int from, int to) {
+        if (to <= from || to - from > 63 || s.charAt(from) == '-' || s.charAt(to - 1) == '-') {
             return false;
         }
-        for (int i = 0; i < label.length(); i++) {
-            char c = label.charAt(i);
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
             if (!ok) {
                 return false;

@@ -1,11 +1,6 @@
 package org.mailward.auth.dkim;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.mailward.auth.message.HeaderField;
 
 /**
@@ -28,29 +23,23 @@ public final class HeaderHashInput {
      */
     public static byte[] build(List<HeaderField> fields, List<String> signedNames, Canonicalization canon,
                                HeaderField signature, HeaderField exclude) {
-        StringBuilder sb = new StringBuilder(1024);
-        Map<String, List<HeaderField>> bottomUp = new HashMap<>();
-        for (int i = fields.size() - 1; i >= 0; i--) {
-            HeaderField f = fields.get(i);
-            if (f != exclude && !f.name().isEmpty()) {
-                bottomUp.computeIfAbsent(f.trimmedName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f);
-            }
-        }
-        Map<String, Integer> used = new HashMap<>();
+        CanonicalBuffer out = new CanonicalBuffer(1024);
+        int n = fields.size();
+        // the k-th h= entry for a name takes the k-th instance from the bottom: the lowest one not taken yet
+        boolean[] taken = new boolean[n];
         for (String name : signedNames) {
-            String key = name.toLowerCase(Locale.ROOT);
-            int skip = used.getOrDefault(key, 0);
-            used.put(key, skip + 1);
-            List<HeaderField> candidates = bottomUp.get(key);
-            if (candidates != null && skip < candidates.size()) {
-                sb.append(canon.header(candidates.get(skip)));
+            for (int i = n - 1; i >= 0; i--) {
+                HeaderField f = fields.get(i);
+                if (!taken[i] && f != exclude && f.is(name)) {
+                    taken[i] = true;
+                    canon.header(f, out);
+                    break;
+                }
             }
         }
-        String sig = canon.header(DkimSignature.withoutB(signature));
-        if (sig.endsWith("\r\n")) {
-            sig = sig.substring(0, sig.length() - 2);
-        }
-        sb.append(sig);
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        int sigStart = out.size();
+        canon.header(DkimSignature.withoutB(signature), out);
+        out.dropFinalCrlf(sigStart);
+        return out.toByteArray();
     }
 }

@@ -38,45 +38,109 @@ public record TagList(Map<String, String> tags) {
         return tags.containsKey(tag);
     }
 
-    /** Parses a tag list (RFC 6376 3.2). Never throws on bad input. */
+    /**
+     * Parses a tag list (RFC 6376 3.2). Never throws on bad input. It runs for every signature and key record, so it
+     * works on one char array and makes a string only of each name and value.
+     */
     public static Parsed parse(String text) {
+        char[] c = text.toCharArray();
         Map<String, String> out = new LinkedHashMap<>();
-        int n = text.length();
+        int n = c.length;
         int p = 0;
         String last = "";
         while (p < n) {
-            int semi = text.indexOf(';', p);
-            int end = semi < 0 ? n : semi;
-            String spec = text.substring(p, end);
+            int specStart = p;
+            int eq = -1;
+            boolean plain = true; // the value holds only VALCHAR and WSP: checkValue has nothing to find
+            int end = specStart;
+            while (end < n && c[end] != ';' && c[end] != '=') {
+                end++;
+            }
+            if (end < n && c[end] == '=') {
+                eq = end;
+                end = valueEnd(c, eq + 1, n);
+                plain = end >= 0;
+                end = plain ? end : -1 - end;
+            }
+            boolean semi = end < n;
             p = end + 1;
-            if (isFws(spec)) {
-                if (semi >= 0 && !isFws(text.substring(p))) {
+            if (eq < 0 && isFws(c, specStart, end)) {
+                if (semi && !isFws(c, p, n)) {
                     // 3.2: tag-list = tag-spec *( ";" tag-spec ) [ ";" ]: only a final ";" may be followed by nothing
                     return new Invalid(last, "empty tag-spec (\";;\")");
                 }
                 continue;
             }
-            int eq = spec.indexOf('=');
-            String rawName = eq < 0 ? spec : spec.substring(0, eq);
-            String name = stripFws(rawName);
+            String name = stripped(c, specStart, eq < 0 ? end : eq);
             if (eq < 0) {
                 return new Invalid(safe(name), "tag without '='");
             }
             if (!validName(name)) {
                 return new Invalid(safe(name), "invalid tag name");
             }
-            String value = stripFws(spec.substring(eq + 1));
-            String bad = checkValue(value);
+            int vs = eq + 1;
+            int ve = end;
+            while (vs < ve && isWs(c[vs])) {
+                vs++;
+            }
+            while (ve > vs && isWs(c[ve - 1])) {
+                ve--;
+            }
+            String bad = plain ? null : checkValue(c, vs, ve);
             if (bad != null) {
                 return new Invalid(name, bad);
             }
             if (out.containsKey(name)) {
                 return new Invalid(name, "duplicate tag");
             }
-            out.put(name, value);
+            out.put(name, new String(c, vs, ve - vs));
             last = name;
         }
         return new Ok(new TagList(out));
+    }
+
+    /**
+     * The index of the ';' ending the value that starts at {@code from}, or {@code n}; encoded as {@code -1 - index}
+     * when the value holds a char other than VALCHAR, WSP and folding (a bare line break, a control, 8-bit), which
+     * {@link #checkValue} then examines.
+     */
+    private static int valueEnd(char[] c, int from, int n) {
+        boolean plain = true;
+        int i = from;
+        for (; i < n; i++) {
+            char x = c[i];
+            if (x == ';') {
+                break;
+            }
+            if (x < 0x21 || x > 0x7e) {
+                if (x == '\r' && i + 2 < n && c[i + 1] == '\n' && (c[i + 2] == ' ' || c[i + 2] == '\t')) {
+                    i += 2; // folding: CRLF WSP
+                    continue;
+                }
+                plain &= x == ' ' || x == '\t';
+            }
+        }
+        return plain ? i : -1 - i;
+    }
+
+    private static boolean isFws(char[] c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!isWs(c[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code c[from, to)} without the FWS around it. */
+    private static String stripped(char[] c, int from, int to) {
+        while (from < to && isWs(c[from])) {
+            from++;
+        }
+        while (to > from && isWs(c[to - 1])) {
+            to--;
+        }
+        return new String(c, from, to - from);
     }
 
     private static String safe(String name) {
@@ -104,21 +168,26 @@ public record TagList(Map<String, String> tags) {
 
     /** tag-value = [ tval *( 1*(WSP / FWS) tval ) ]; tval = 1*VALCHAR (%x21-3A / %x3C-7E). Returns an error or null. */
     static String checkValue(String v) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
+        return checkValue(v.toCharArray(), 0, v.length());
+    }
+
+    private static String checkValue(char[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = v[i];
+            if (c >= 0x21 && c <= 0x7e) {
+                continue;
+            }
             if (c == ' ' || c == '\t') {
                 continue;
             }
             if (c == '\r') {
-                if (i + 2 < v.length() && v.charAt(i + 1) == '\n' && (v.charAt(i + 2) == ' ' || v.charAt(i + 2) == '\t')) {
+                if (i + 2 < to && v[i + 1] == '\n' && (v[i + 2] == ' ' || v[i + 2] == '\t')) {
                     i++;
                     continue;
                 }
                 return "line break in value";
             }
-            if (c < 0x21 || c > 0x7e) {
-                return "invalid character 0x" + Integer.toHexString(c) + " in value";
-            }
+            return "invalid character 0x" + Integer.toHexString(c) + " in value";
         }
         return null;
     }
@@ -127,19 +196,14 @@ public record TagList(Map<String, String> tags) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
-    static boolean isFws(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                return false;
-            }
-        }
-        return true;
+    static String stripFws(String s) {
+        return stripFws(s, 0, s.length());
     }
 
-    static String stripFws(String s) {
-        int b = 0;
-        int e = s.length();
+    /** {@code s[from, to)} without the FWS around it. */
+    static String stripFws(String s, int from, int to) {
+        int b = from;
+        int e = to;
         while (b < e && isWs(s.charAt(b))) {
             b++;
         }
@@ -155,8 +219,28 @@ public record TagList(Map<String, String> tags) {
 
     /** Removes all FWS from a value (base64 values in b=, bh=, p= may be folded, RFC 6376 3.5). */
     public static String removeFws(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        int first = 0;
+        while (first < n && !isWs(s.charAt(first))) {
+            first++;
+        }
+        if (first == n) {
+            return s;
+        }
+        char[] c = s.toCharArray();
+        int w = first;
+        for (int r = first; r < n; r++) {
+            if (!isWs(c[r])) {
+                c[w++] = c[r];
+            }
+        }
+        return new String(c, 0, w);
+    }
+
+    /** The first {@code max} chars of a value with its FWS removed (for RFC 6008 header.b, without the whole copy). */
+    public static String removeFws(String s, int max) {
+        StringBuilder sb = new StringBuilder(max);
+        for (int i = 0; i < s.length() && sb.length() < max; i++) {
             char c = s.charAt(i);
             if (!isWs(c)) {
                 sb.append(c);

@@ -104,6 +104,12 @@ public final class MessageReader {
         return new Read(headers, bodyBytes);
     }
 
+    /** The index of the first LF in {@code [from, to)}, or {@code to}. */
+    private static int lineFeed(byte[] b, int from, int to) {
+        int lf = ByteScan.indexOf(b, from, to, (byte) '\n');
+        return lf < 0 ? to : lf;
+    }
+
     /** Collects header bytes until the empty line; bounded. */
     private static final class HeaderCollector {
         private final int max;
@@ -125,10 +131,7 @@ public final class MessageReader {
             int end = off + len;
             int i = off;
             while (i < end) {
-                int lf = i;
-                while (lf < end && buf[lf] != '\n') {
-                    lf++;
-                }
+                int lf = lineFeed(buf, i, end);
                 if (lf == end) { // the line goes on in the next read
                     append(buf, i, end - i);
                     seen += end - i;
@@ -181,10 +184,7 @@ public final class MessageReader {
             int fieldEnd = -1; // just after its last line's terminator
             boolean fieldCrlf = true; // every line of the current field ends with CRLF
             while (p < size) {
-                int lf = p;
-                while (lf < size && data[lf] != '\n') {
-                    lf++;
-                }
+                int lf = lineFeed(data, p, size);
                 boolean hasLf = lf < size;
                 if (!hasLf && truncated) {
                     break; // a partial line cut by the limit is dropped
@@ -238,10 +238,7 @@ public final class MessageReader {
             StringBuilder sb = new StringBuilder(end - start + 8);
             int p = start;
             while (p < end) {
-                int lf = p;
-                while (lf < end && data[lf] != '\n') {
-                    lf++;
-                }
+                int lf = lineFeed(data, p, end);
                 boolean hasLf = lf < end;
                 int e = hasLf && lf > p && data[lf - 1] == '\r' ? lf - 1 : lf;
                 sb.append(new String(data, p, e - p, StandardCharsets.ISO_8859_1)).append("\r\n");
@@ -254,24 +251,21 @@ public final class MessageReader {
     /** Splits body bytes into line content and line ends; CR LF split across reads is handled. */
     private static final class BodySplitter {
         private static final byte[] CR = {'\r'};
-        private final List<? extends BodyConsumer> consumers;
+        private final BodyConsumer[] consumers;
         private boolean pendingCr;
 
         BodySplitter(List<? extends BodyConsumer> consumers) {
-            this.consumers = consumers;
+            this.consumers = consumers.toArray(new BodyConsumer[0]);
         }
 
         void process(byte[] buf, int off, int len) {
-            if (consumers.isEmpty()) {
+            if (consumers.length == 0) {
                 return;
             }
             int p = off;
             int end = off + len;
             while (p < end) {
-                int j = p;
-                while (j < end && buf[j] != '\n') {
-                    j++;
-                }
+                int j = lineFeed(buf, p, end);
                 if (j == end) {
                     if (pendingCr) {
                         emit(CR, 0, 1);

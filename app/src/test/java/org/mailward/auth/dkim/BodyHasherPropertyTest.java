@@ -46,6 +46,43 @@ class BodyHasherPropertyTest {
         }
     }
 
+    @Test
+    void longLinesOfOrdinaryTextHashLikeTheReference() throws Exception {
+        // mostly letters with single spaces, now and then a tab, a run of spaces, trailing WSP or a bare CR: lines
+        // long enough for the word-at-a-time scan, the clean ones taking the fast path and the others not
+        Random rnd = new Random(SEED + 1);
+        for (int i = 0; i < 1500; i++) {
+            StringBuilder body = new StringBuilder();
+            int lines = rnd.nextInt(12);
+            for (int l = 0; l < lines; l++) {
+                int len = rnd.nextInt(120);
+                for (int k = 0; k < len; k++) {
+                    int r = rnd.nextInt(100);
+                    body.append(r < 15 ? ' ' : r == 15 ? '\t' : r == 16 && rnd.nextInt(4) == 0 ? '\r' : (char) ('a' + rnd.nextInt(26)));
+                }
+                if (rnd.nextInt(5) == 0) {
+                    body.append(" \t ".substring(0, 1 + rnd.nextInt(3)));
+                }
+                body.append(rnd.nextInt(6) == 0 ? "\n" : "\r\n");
+            }
+            if (rnd.nextBoolean()) {
+                body.append("tail without line end ");
+            }
+            String text = body.toString();
+            byte[] msg = ("From: a@example.org\r\n\r\n" + text).getBytes(StandardCharsets.ISO_8859_1);
+            for (Canonicalization c : Canonicalization.values()) {
+                byte[] expected = MessageDigest.getInstance("SHA-256").digest(reference(text, c).getBytes(StandardCharsets.ISO_8859_1));
+                BodyHasher inPlace = new BodyHasher(c, "SHA-256", Long.MAX_VALUE);
+                new MessageReader().read(msg, h -> List.of(inPlace));
+                BodyHasher streamed = new BodyHasher(c, "SHA-256", Long.MAX_VALUE);
+                new MessageReader().read(new org.mailward.testing.TrickleStream(msg, new Random(rnd.nextLong())), h -> List.of(streamed));
+                String what = "case " + i + " " + c + " body " + escape(text);
+                assertThat(inPlace.hash()).as(what).isEqualTo(expected);
+                assertThat(streamed.hash()).as(what).isEqualTo(expected);
+            }
+        }
+    }
+
     /** RFC 6376 3.4.3 / 3.4.4 applied to whole lines; LF ends a line, a CR right before it belongs to the line end. */
     static String reference(String body, Canonicalization c) {
         List<String> lines = new ArrayList<>();

@@ -257,12 +257,41 @@ class DkimVerifierTest {
                 {"v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AA==; b=AA==; 9x=1", "syntax error at tag 9x: invalid tag name"},
                 {"v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AA==; b=AA==; t=abc", "syntax error at tag t: not a timestamp"},
                 {"v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AA==; b=AA==; oops", "syntax error at tag oops: tag without '='"},
+                {"v=1; a=rsa-sha256; d=example.com; s=s; h=from::to; bh=AA==; b=AA==", "syntax error at tag h: invalid header name"},
+                {"v=1; a=rsa-sha256; d=example.com; s=s; h=from:; bh=AA==; b=AA==", "syntax error at tag h: invalid header name"},
+                {"v=1; a=rsa-sha256; d=example.com; s=s; h=; bh=AA==; b=AA==", "syntax error at tag h: invalid header name"},
+                {"v=1; a=rsa-sha256; d=example.com; s=s; h=from:sub ject; bh=AA==; b=AA==", "syntax error at tag h: invalid header name"},
+                {"v=1; a=rsa-sha256; d=-example.com; s=s; h=from; bh=AA==; b=AA==", "syntax error at tag d: not a domain name"},
+                {"v=1; a=rsa-sha256; d=example-.com; s=s; h=from; bh=AA==; b=AA==", "syntax error at tag d: not a domain name"},
+                {"v=1; a=rsa-sha256; d=" + "a".repeat(64) + ".com; s=s; h=from; bh=AA==; b=AA==", "syntax error at tag d: not a domain name"},
+                {"v=1; a=rsa-sha256; d=example.com; s=s..x; h=from; bh=AA==; b=AA==", "syntax error at tag s: not a selector"},
+                {"v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AA==; b=AA==; x=1\r\n2", "syntax error at tag x: line break in value"},
+                {"v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AA==; b=AA\r\n==", "syntax error at tag b: line break in value"},
+                {"v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AA==; b=A\u00e9A==", "syntax error at tag b: invalid character 0xe9 in value"},
         };
         for (String[] c : cases) {
             DkimSignature.Parsed p = DkimSignature.parse(HeaderField.of("DKIM-Signature: " + c[0]));
             assertThat(p).as(c[0]).isInstanceOf(DkimSignature.Invalid.class);
             assertThat(((DkimSignature.Invalid) p).reason()).as(c[0]).isEqualTo(c[1]);
         }
+    }
+
+    @Test
+    void foldedTagValuesParseAsWritten() {
+        DkimSignature.Parsed p = DkimSignature.parse(HeaderField.of("DKIM-Signature: v=1; a=rsa-sha256; d=Example.COM; s=Sel;\r\n"
+                + "\th = From : Subject\r\n\t :To;\r\n bh=AA\r\n ==; b=AB\r\n\tCD; i=user@sub.example.com; l=42 ;t=1;x=2"));
+        assertThat(p).isInstanceOf(DkimSignature.Valid.class);
+        DkimSignature sig = ((DkimSignature.Valid) p).signature();
+        assertThat(sig.signedHeaders()).containsExactly("From", "Subject", "To");
+        assertThat(sig.domain()).isEqualTo("example.com");
+        assertThat(sig.selector()).isEqualTo("sel");
+        assertThat(sig.bodyHash()).containsExactly(0);
+        assertThat(sig.signature()).containsExactly(0x00, 0x10, 0x83);
+        assertThat(sig.headerB()).isEqualTo("ABCD");
+        assertThat(sig.identity()).isEqualTo("user@sub.example.com");
+        assertThat(sig.length()).hasValue(42);
+        assertThat(sig.timestamp()).hasValue(1);
+        assertThat(sig.expiration()).hasValue(2);
     }
 
     @Test
