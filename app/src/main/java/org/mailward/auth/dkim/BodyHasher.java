@@ -19,7 +19,7 @@ public final class BodyHasher implements BodyConsumer {
     private final Canonicalization canon;
     private final MessageDigest digest;
     private final long limit;
-    private final byte[] out = new byte[8192];
+    private final byte[] out = new byte[2048]; // canonical bytes are staged here and hashed a block at a time
     private int outSize;
     private long canonicalLength;
     private long pendingEmptyLines;

@@ -53,6 +53,10 @@ public enum Canonicalization {
     /**
      * RFC 6376 3.4.2: lower-case the name; unfold; every run of WSP becomes one SP; no WSP at the end of the value
      * nor around the colon. The name is {@code raw[0, nameEnd)}, the value {@code raw[valueStart, valueEnd)}.
+     *
+     * <p>The value is taken a segment at a time, a segment ending at a CRLF (which unfolding deletes). A segment
+     * whose inside needs no change (no control byte, no two adjacent SPs: {@link ByteScan#plainText}) is copied
+     * whole; only the others are walked byte by byte.
      */
     private static void relaxedHeader(byte[] raw, int nameEnd, int valueStart, int valueEnd, CanonicalBuffer out) {
         byte[] a = out.reserve(nameEnd + 1 + (valueEnd - valueStart) + 2);
@@ -62,43 +66,66 @@ public enum Canonicalization {
             a[n++] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
         }
         a[n++] = ':';
-        int vs = valueStart;
-        int ve = valueEnd;
-        while (vs < ve && (raw[vs] == ' ' || raw[vs] == '\t')) {
-            vs++;
-        }
-        while (ve > vs && (raw[ve - 1] == ' ' || raw[ve - 1] == '\t')) {
-            ve--;
-        }
-        if (ByteScan.plainText(raw, vs, ve)) { // the usual unfolded value: only the WSP around it goes
-            System.arraycopy(raw, vs, a, n, ve - vs);
-            n += ve - vs;
-            a[n++] = '\r';
-            a[n++] = '\n';
-            out.size(n);
-            return;
-        }
-        boolean pendingSpace = false;
-        boolean started = false;
-        for (int i = valueStart; i < valueEnd; i++) {
-            byte c = raw[i];
-            if (c == '\r' && i + 1 < valueEnd && raw[i + 1] == '\n') {
-                i++;
-                continue; // unfold
+        boolean pendingSpace = false; // a WSP run after output so far: one SP, if more output follows
+        boolean started = false; // something of the value has been output
+        int i = valueStart;
+        while (i < valueEnd) {
+            int fold = foldAt(raw, i, valueEnd);
+            int segEnd = fold < 0 ? valueEnd : fold;
+            int s = i;
+            int e = segEnd;
+            while (s < e && isWsp(raw[s])) {
+                s++;
             }
-            if (c == ' ' || c == '\t') {
+            if (s > i) {
                 pendingSpace = started;
-                continue;
             }
-            if (pendingSpace) {
-                a[n++] = ' ';
+            while (e > s && isWsp(raw[e - 1])) {
+                e--;
+            }
+            if (s < e && ByteScan.plainText(raw, s, e)) {
+                if (pendingSpace) {
+                    a[n++] = ' ';
+                }
+                System.arraycopy(raw, s, a, n, e - s);
+                n += e - s;
+                started = true;
                 pendingSpace = false;
+            } else {
+                for (int k = s; k < e; k++) {
+                    byte c = raw[k];
+                    if (isWsp(c)) {
+                        pendingSpace = started;
+                        continue;
+                    }
+                    if (pendingSpace) {
+                        a[n++] = ' ';
+                        pendingSpace = false;
+                    }
+                    started = true;
+                    a[n++] = c;
+                }
             }
-            started = true;
-            a[n++] = c;
+            if (e < segEnd) {
+                pendingSpace = started; // WSP at the end of the segment
+            }
+            i = fold < 0 ? valueEnd : fold + 2;
         }
         a[n++] = '\r';
         a[n++] = '\n';
         out.size(n);
+    }
+
+    /** The index of the first CRLF in {@code raw[from, to)} (a CR not followed by LF is ordinary text), or -1. */
+    private static int foldAt(byte[] raw, int from, int to) {
+        int cr = ByteScan.indexOf(raw, from, to, (byte) '\r');
+        while (cr >= 0 && !(cr + 1 < to && raw[cr + 1] == '\n')) {
+            cr = ByteScan.indexOf(raw, cr + 1, to, (byte) '\r');
+        }
+        return cr;
+    }
+
+    private static boolean isWsp(byte c) {
+        return c == ' ' || c == '\t';
     }
 }

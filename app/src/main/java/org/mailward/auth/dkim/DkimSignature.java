@@ -1,6 +1,8 @@
 package org.mailward.auth.dkim;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -251,8 +253,16 @@ public record DkimSignature(HeaderField field, TagList tags, DkimAlgorithm algor
 
     /** Decodes base64 with FWS removed; null when invalid. */
     static byte[] decodeBase64(String v) {
+        // as ISO-8859-1 bytes (a char above U+00FF becomes '?', which is not base64 either), FWS squeezed out in place
+        byte[] b = v.getBytes(StandardCharsets.ISO_8859_1);
+        int w = 0;
+        for (byte c : b) {
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                b[w++] = c;
+            }
+        }
         try {
-            return Base64.getDecoder().decode(TagList.removeFws(v));
+            return Base64.getDecoder().decode(w == b.length ? b : Arrays.copyOf(b, w));
         } catch (IllegalArgumentException e) {
             return null;
         }

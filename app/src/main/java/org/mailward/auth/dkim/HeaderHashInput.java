@@ -23,7 +23,7 @@ public final class HeaderHashInput {
      */
     public static byte[] build(List<HeaderField> fields, List<String> signedNames, Canonicalization canon,
                                HeaderField signature, HeaderField exclude) {
-        CanonicalBuffer out = new CanonicalBuffer(1024);
+        CanonicalBuffer out = new CanonicalBuffer(2048);
         int n = fields.size();
         // the k-th h= entry for a name takes the k-th instance from the bottom: the lowest one not taken yet
         boolean[] taken = new boolean[n];

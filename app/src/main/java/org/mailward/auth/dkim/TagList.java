@@ -220,21 +220,22 @@ public record TagList(Map<String, String> tags) {
     /** Removes all FWS from a value (base64 values in b=, bh=, p= may be folded, RFC 6376 3.5). */
     public static String removeFws(String s) {
         int n = s.length();
-        int first = 0;
-        while (first < n && !isWs(s.charAt(first))) {
-            first++;
+        int r = 0;
+        while (r < n && !isWs(s.charAt(r))) {
+            r++;
         }
-        if (first == n) {
+        if (r == n) {
             return s;
         }
-        char[] c = s.toCharArray();
-        int w = first;
-        for (int r = first; r < n; r++) {
-            if (!isWs(c[r])) {
-                c[w++] = c[r];
+        StringBuilder sb = new StringBuilder(n);
+        int runStart = 0;
+        for (; r < n; r++) {
+            if (isWs(s.charAt(r))) {
+                sb.append(s, runStart, r); // the run before this FWS char, copied whole
+                runStart = r + 1;
             }
         }
-        return new String(c, 0, w);
+        return sb.append(s, runStart, n).toString();
     }
 
     /** The first {@code max} chars of a value with its FWS removed (for RFC 6008 header.b, without the whole copy). */

@@ -37,23 +37,24 @@ public final class ByteScan {
         return ~(((x & LOW7) + LOW7) | x | LOW7);
     }
 
-    private static final long TABS = broadcast((byte) '\t');
     private static final long SPACES = broadcast((byte) ' ');
-    private static final long CRS = broadcast((byte) '\r');
-    private static final long LFS = broadcast((byte) '\n');
+    private static final long CONTROLS = broadcast((byte) 0x20);
+    private static final long HIGH = 0x8080808080808080L;
     private static final long LAST_BYTE = 0x8000000000000000L;
 
     /**
-     * True when {@code b[from, to)} holds no HTAB, CR or LF and no two adjacent SPs: text that RFC 6376 relaxed
-     * canonicalisation (3.4.2 header values, 3.4.4 body lines) leaves as it is, apart from WSP at its ends. A pair of
-     * SPs that straddles two words is caught by carrying the last byte's flag over.
+     * True when {@code b[from, to)} holds no control byte (so no HTAB, CR or LF) and no two adjacent SPs: text that
+     * RFC 6376 relaxed canonicalisation (3.4.2 header values, 3.4.4 body lines) leaves as it is, apart from WSP at its
+     * ends. False for other controls too (NUL, ESC...), which canonicalise unchanged: callers then take their slow
+     * path, which handles every byte. A pair of SPs that straddles two words is caught by carrying the last byte's
+     * flag over.
      */
     public static boolean plainText(byte[] b, int from, int to) {
         int i = from;
         long carry = 0; // bit 7 set when the byte just before i is an SP
         for (; i <= to - 8; i += 8) {
             long w = word(b, i);
-            if ((matches(w, TABS) | matches(w, CRS) | matches(w, LFS)) != 0) {
+            if (((w - CONTROLS) & ~w & HIGH) != 0) { // a byte below 0x20: HTAB, CR, LF, or another control
                 return false;
             }
             long sp = matches(w, SPACES);
@@ -65,7 +66,7 @@ public final class ByteScan {
         boolean prevSpace = carry != 0;
         for (; i < to; i++) {
             byte c = b[i];
-            if (c == '\t' || c == '\r' || c == '\n' || (c == ' ' && prevSpace)) {
+            if ((c >= 0 && c < 0x20) || (c == ' ' && prevSpace)) {
                 return false;
             }
             prevSpace = c == ' ';

@@ -55,7 +55,7 @@ public final class MessageReader {
 
     /** Reads an in-memory message in place (no copy, no read buffer). */
     public Read read(byte[] message, Function<MessageHeaders, List<? extends BodyConsumer>> consumers) {
-        HeaderCollector hc = new HeaderCollector(maxHeaderBytes);
+        HeaderCollector hc = new HeaderCollector(maxHeaderBytes, message);
         int bodyStart = hc.feed(message, 0, message.length);
         MessageHeaders headers = hc.finish();
         BodySplitter body = new BodySplitter(List.copyOf(consumers.apply(headers)));
@@ -113,7 +113,8 @@ public final class MessageReader {
     /** Collects header bytes until the empty line; bounded. */
     private static final class HeaderCollector {
         private final int max;
-        private byte[] data = new byte[4096];
+        private final boolean inPlace; // data is the message itself, fed once from its start: nothing to copy
+        private byte[] data;
         private int size;
         private long seen;
         private boolean truncated;
@@ -124,6 +125,15 @@ public final class MessageReader {
 
         HeaderCollector(int max) {
             this.max = max;
+            this.inPlace = false;
+            this.data = new byte[4096];
+        }
+
+        /** Collects the header section of an in-memory message where it lies. */
+        HeaderCollector(int max, byte[] message) {
+            this.max = max;
+            this.inPlace = true;
+            this.data = message;
         }
 
         /** Returns the offset in buf where the body starts, or -1 when the header section continues. */
@@ -167,6 +177,13 @@ public final class MessageReader {
                 truncated = true;
             }
             if (n <= 0) {
+                return;
+            }
+            if (inPlace) {
+                if (b != data || off != size) {
+                    throw new IllegalStateException("in-place header bytes must be fed in order from the start");
+                }
+                size += n;
                 return;
             }
             if (size + n > data.length) {

@@ -69,7 +69,7 @@ class ByteScanTest {
 
     private static boolean naivePlain(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (b[i] == '\t' || b[i] == '\r' || b[i] == '\n' || (b[i] == ' ' && i + 1 < to && b[i + 1] == ' ')) {
+            if ((b[i] >= 0 && b[i] < 0x20) || (b[i] == ' ' && i + 1 < to && b[i + 1] == ' ')) { // controls include HTAB, CR, LF
                 return false;
             }
         }
