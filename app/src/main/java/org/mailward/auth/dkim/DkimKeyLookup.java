@@ -3,6 +3,7 @@ package org.mailward.auth.dkim;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.mailward.auth.ParseCache;
 import org.mailward.dns.DnsAnswer;
 import org.mailward.dns.RecordType;
 import org.mailward.dns.Resolver;
@@ -31,24 +32,10 @@ public final class DkimKeyLookup {
      * Parsed key records by their text, shared by all lookups: parsing (base64, ASN.1, key factory) is pure, so the
      * same published text always gives the same record. Bounded; DNS answers themselves are never cached here.
      */
-    private static final Map<String, DkimKeyRecord.Parsed> PARSED = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, DkimKeyRecord.Parsed> eldest) {
-                    return size() > 256;
-                }
-            });
+    private static final ParseCache<DkimKeyRecord.Parsed> PARSED = new ParseCache<>(DkimKeyRecord::parse, 1024, 4096);
 
     static DkimKeyRecord.Parsed parseCached(String text) {
-        if (text.length() > 4096) {
-            return DkimKeyRecord.parse(text);
-        }
-        DkimKeyRecord.Parsed p = PARSED.get(text);
-        if (p == null) {
-            p = DkimKeyRecord.parse(text);
-            PARSED.put(text, p);
-        }
-        return p;
+        return PARSED.parse(text);
     }
 
     public DkimKeyLookup(Resolver resolver) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.mailward.auth.ParseCache;
 import org.mailward.auth.dmarc.psl.PublicSuffixList;
 import org.mailward.dns.DnsAnswer;
 import org.mailward.dns.DnsStatus;
@@ -232,6 +233,9 @@ public final class PolicyDiscovery {
         return level;
     }
 
+    /** Parsed record texts, shared: the same published text always parses the same (see {@link ParseCache}). */
+    private static final ParseCache<DmarcRecordParse> PARSED = new ParseCache<>(DmarcRecordParser::parse, 1024, 4096);
+
     // RFC 7489 6.6.3 steps 2, 5, 6: keep only v=DMARC1 records; more than one means no policy.
     static Level classify(DnsAnswer answer) {
         if (answer.status().isError()) {
@@ -242,7 +246,7 @@ public final class PolicyDiscovery {
         }
         List<DmarcRecordParse> dmarc = new ArrayList<>();
         for (String text : answer.texts()) {
-            DmarcRecordParse p = DmarcRecordParser.parse(text);
+            DmarcRecordParse p = PARSED.parse(text);
             if (!(p instanceof DmarcRecordParse.NotDmarc)) {
                 dmarc.add(p);
             }

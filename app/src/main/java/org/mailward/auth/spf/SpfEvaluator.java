@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.mailward.auth.ParseCache;
 import org.mailward.dns.DnsAnswer;
 import org.mailward.dns.DnsRecord;
 import org.mailward.dns.DnsStatus;
@@ -74,7 +75,7 @@ public final class SpfEvaluator {
     private final String receiver;
     private final Limits limits;
     private final long budgetNanos;
-    private final java.util.concurrent.ConcurrentHashMap<String, Compiled> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ParseCache<Compiled> parsed = new ParseCache<>(Compiled::of, PARSE_CACHE_MAX, PARSE_CACHE_MAX_TEXT);
 
     public SpfEvaluator(Resolver resolver, Clock clock, String receiver) {
         this(resolver, clock, receiver, Limits.RFC7208);
@@ -89,18 +90,7 @@ public final class SpfEvaluator {
     }
 
     private Compiled compile(String text) {
-        if (text.length() > PARSE_CACHE_MAX_TEXT) {
-            return Compiled.of(text); // huge (hostile) records are parsed each time, never kept
-        }
-        Compiled c = parsed.get(text);
-        if (c == null) {
-            c = Compiled.of(text);
-            if (parsed.size() >= PARSE_CACHE_MAX) {
-                parsed.clear();
-            }
-            parsed.put(text, c);
-        }
-        return c;
+        return parsed.parse(text);
     }
 
     public String receiver() {
