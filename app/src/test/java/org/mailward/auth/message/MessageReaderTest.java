@@ -89,7 +89,7 @@ class MessageReaderTest {
     }
 
     @Test
-    void headerSectionIsBounded() {
+    void headerSectionIsBounded() throws IOException {
         StringBuilder sb = new StringBuilder();
         while (sb.length() < 5000) {
             sb.append("X-Filler: ").append("y".repeat(60)).append("\r\n");
@@ -100,6 +100,15 @@ class MessageReaderTest {
         assertThat(rd.headers().truncated()).isTrue();
         assertThat(rd.headers().text().length()).isLessThanOrEqualTo(2048);
         assertThat(r.sb).hasToString("body|");
+        // read in place and read from a stream cut anywhere: the same fields, the same cut
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        Random rnd = new Random(7);
+        for (int i = 0; i < 20; i++) {
+            Recorder streamed = new Recorder();
+            var rs = new MessageReader(2048).read(new org.mailward.testing.TrickleStream(bytes, rnd), h -> List.of(streamed));
+            assertThat(rs.headers()).isEqualTo(rd.headers());
+            assertThat(streamed.sb).hasToString("body|");
+        }
     }
 
     /** Splitting the input into any chunk sizes gives the same result (CR LF across reads). */
