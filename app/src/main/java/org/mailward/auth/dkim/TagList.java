@@ -13,7 +13,12 @@ import java.util.Optional;
 public record TagList(Map<String, String> tags) {
 
     public TagList {
-        tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+        // a map the parser built and handed over is kept as it is; any other is copied
+        tags = Collections.unmodifiableMap(tags instanceof Parsing own ? own : new LinkedHashMap<>(tags));
+    }
+
+    /** The parser's own map: nobody else holds it once the TagList is made. */
+    private static final class Parsing extends LinkedHashMap<String, String> {
     }
 
     /** The outcome of parsing a tag list: the list, or the tag (possibly empty) where the syntax broke. */
@@ -44,23 +49,23 @@ public record TagList(Map<String, String> tags) {
      */
     public static Parsed parse(String text) {
         char[] c = text.toCharArray();
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String> out = new Parsing();
         int n = c.length;
         int p = 0;
         String last = "";
         while (p < n) {
             int specStart = p;
             int eq = -1;
-            boolean plain = true; // the value holds only VALCHAR and WSP: checkValue has nothing to find
+            boolean plain = true; // the value holds only VALCHAR, WSP and folding: checkValue has nothing to find
             int end = specStart;
             while (end < n && c[end] != ';' && c[end] != '=') {
                 end++;
             }
             if (end < n && c[end] == '=') {
                 eq = end;
-                end = valueEnd(c, eq + 1, n);
-                plain = end >= 0;
-                end = plain ? end : -1 - end;
+                end = text.indexOf(';', eq + 1);
+                end = end < 0 ? n : end;
+                plain = plainValue(c, eq + 1, end);
             }
             boolean semi = end < n;
             p = end + 1;
@@ -100,27 +105,22 @@ public record TagList(Map<String, String> tags) {
     }
 
     /**
-     * The index of the ';' ending the value that starts at {@code from}, or {@code n}; encoded as {@code -1 - index}
-     * when the value holds a char other than VALCHAR, WSP and folding (a bare line break, a control, 8-bit), which
-     * {@link #checkValue} then examines.
+     * True when {@code c[from, to)} holds only VALCHAR, WSP and folding (CRLF followed by WSP), so {@link #checkValue}
+     * has nothing to find; false sends the value there (a bare line break, a control, 8-bit).
      */
-    private static int valueEnd(char[] c, int from, int n) {
-        boolean plain = true;
-        int i = from;
-        for (; i < n; i++) {
+    private static boolean plainValue(char[] c, int from, int to) {
+        for (int i = from; i < to; i++) {
             char x = c[i];
-            if (x == ';') {
-                break;
+            if (x >= 0x21 && x <= 0x7e || x == ' ' || x == '\t') {
+                continue;
             }
-            if (x < 0x21 || x > 0x7e) {
-                if (x == '\r' && i + 2 < n && c[i + 1] == '\n' && (c[i + 2] == ' ' || c[i + 2] == '\t')) {
-                    i += 2; // folding: CRLF WSP
-                    continue;
-                }
-                plain &= x == ' ' || x == '\t';
+            if (x == '\r' && i + 2 < to && c[i + 1] == '\n' && (c[i + 2] == ' ' || c[i + 2] == '\t')) {
+                i += 2; // folding: CRLF WSP
+                continue;
             }
+            return false;
         }
-        return plain ? i : -1 - i;
+        return true;
     }
 
     private static boolean isFws(char[] c, int from, int to) {
