@@ -166,11 +166,10 @@ public record TagList(Map<String, String> tags) {
         return true;
     }
 
-    /** tag-value = [ tval *( 1*(WSP / FWS) tval ) ]; tval = 1*VALCHAR (%x21-3A / %x3C-7E). Returns an error or null. */
-    static String checkValue(String v) {
-        return checkValue(v.toCharArray(), 0, v.length());
-    }
-
+    /**
+     * tag-value = [ tval *( 1*(WSP / FWS) tval ) ]; tval = 1*VALCHAR (%x21-3A / %x3C-7E), for {@code v[from, to)}
+     * with the FWS around it already removed. Returns an error or null.
+     */
     private static String checkValue(char[] v, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = v[i];
