@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 /**
  * Byte searches over message bytes, eight bytes at a time (SWAR: one {@code long} read, a few arithmetic operations
  * that mark the bytes equal to a value). Reading a message line by line is the hot loop of DKIM and ARC
- * verification; a byte-at-a-time loop costs several times the SHA-256 of the same bytes.
+ * verification; looked at a byte at a time, the bytes cost more to scan than to hash with SHA-256.
  *
  * <p>{@link #matches} is exact for every byte of the word (no carries between bytes), so its result can be combined
  * with shifts to find pairs of bytes.
