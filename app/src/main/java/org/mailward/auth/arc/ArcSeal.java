@@ -1,6 +1,5 @@
 package org.mailward.auth.arc;
 
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -57,13 +56,8 @@ public record ArcSeal(HeaderField field, int instance, DkimAlgorithm algorithm, 
         if (alg.isEmpty() || alg.get() == DkimAlgorithm.RSA_SHA1) {
             return new Invalid("ARC-Seal i=" + i + ": syntax error at tag a: unsupported algorithm");
         }
-        byte[] b;
-        try {
-            b = Base64.getDecoder().decode(TagList.removeFws(t.get("b").orElseThrow()));
-        } catch (IllegalArgumentException e) {
-            b = new byte[0];
-        }
-        if (b.length == 0) {
+        byte[] b = TagList.decodeBase64(t.get("b").orElseThrow());
+        if (b == null || b.length == 0) {
             return new Invalid("ARC-Seal i=" + i + ": syntax error at tag b");
         }
         var cv = ArcStatus.fromToken(t.get("cv").orElseThrow());

@@ -93,7 +93,7 @@ public record DkimKeyRecord(TagList tags, String keyType, List<String> hashes, L
         if (pv.isEmpty()) {
             return new Valid(new DkimKeyRecord(t, k, hashes, services, flags, Optional.empty(), 0));
         }
-        byte[] der = DkimSignature.decodeBase64(pv);
+        byte[] der = TagList.decodeBase64(pv);
         if (der == null) {
             return new Invalid("key syntax error at tag p: not base64");
         }

@@ -1,9 +1,6 @@
 package org.mailward.auth.dkim;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -115,11 +112,11 @@ public record DkimSignature(HeaderField field, TagList tags, DkimAlgorithm algor
         if (!DomainNames.isValidSelector(s)) {
             return new Invalid("syntax error at tag s: not a selector", dShown, shorten(sShown), a);
         }
-        byte[] b = decodeBase64(t.get("b").orElseThrow());
+        byte[] b = TagList.decodeBase64(t.get("b").orElseThrow());
         if (b == null || b.length == 0) {
             return new Invalid("syntax error at tag b: not base64", dShown, sShown, a);
         }
-        byte[] bh = decodeBase64(t.get("bh").orElseThrow());
+        byte[] bh = TagList.decodeBase64(t.get("bh").orElseThrow());
         if (bh == null || bh.length == 0) {
             return new Invalid("syntax error at tag bh: not base64", dShown, sShown, a);
         }
@@ -249,23 +246,6 @@ public record DkimSignature(HeaderField field, TagList tags, DkimAlgorithm algor
 
     private static String shorten(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-    }
-
-    /** Decodes base64 with FWS removed; null when invalid. */
-    static byte[] decodeBase64(String v) {
-        // as ISO-8859-1 bytes (a char above U+00FF becomes '?', which is not base64 either), FWS squeezed out in place
-        byte[] b = v.getBytes(StandardCharsets.ISO_8859_1);
-        int w = 0;
-        for (byte c : b) {
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                b[w++] = c;
-            }
-        }
-        try {
-            return Base64.getDecoder().decode(w == b.length ? b : Arrays.copyOf(b, w));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.mailward.auth.dkim;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -235,6 +238,23 @@ public record TagList(Map<String, String> tags) {
             }
         }
         return sb.append(s, runStart, n).toString();
+    }
+
+    /** Decodes a base64 value (b=, bh=, p=) with its FWS removed; null when it is not base64. */
+    public static byte[] decodeBase64(String v) {
+        // as ISO-8859-1 bytes (a char above U+00FF becomes '?', which is not base64 either), FWS squeezed out in place
+        byte[] b = v.getBytes(StandardCharsets.ISO_8859_1);
+        int w = 0;
+        for (byte c : b) {
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                b[w++] = c;
+            }
+        }
+        try {
+            return Base64.getDecoder().decode(w == b.length ? b : Arrays.copyOf(b, w));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The first {@code max} chars of a value with its FWS removed (for RFC 6008 header.b, without the whole copy). */
